@@ -1,0 +1,2 @@
+/** Batches of preprocessed images on the compute device, drawn from domains. */
+package dev.imed.core.loader;

@@ -1,0 +1,2 @@
+/** Accuracy, per-class accuracy and confusion matrices. */
+package dev.imed.core.metrics;

@@ -1,0 +1,2 @@
+/** Console progress bars for long runs. */
+package dev.imed.core.progress;
