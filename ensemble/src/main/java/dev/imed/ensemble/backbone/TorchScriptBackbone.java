@@ -1,0 +1,128 @@
+package dev.imed.ensemble.backbone;
+
+import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtNDManager;
+import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A backbone read from a TorchScript file, with its parameters trainable. Outputs of rank 4 (a
+ * feature map) are globally average-pooled, so a network exported with or without its pooling works.
+ * The module itself travels inside the bundle's weights, so a bundle does not need the original file.
+ */
+public final class TorchScriptBackbone extends AbstractBlock {
+    private static final byte VERSION = 1;
+
+    private final PtNDManager manager;
+    private PtSymbolBlock module;
+    private long featureDim = -1;
+
+    private TorchScriptBackbone(PtNDManager manager, PtSymbolBlock module) {
+        super(VERSION);
+        this.manager = manager;
+        this.module = module;
+    }
+
+    /** Loads a TorchScript file for fine-tuning. */
+    public static TorchScriptBackbone load(Path file, NDManager manager) {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException(file + ": no such TorchScript file");
+        }
+        PtNDManager pt = requirePyTorch(manager);
+        try {
+            PtSymbolBlock block = JniUtils.loadModule(pt, file, true, new String[0], new String[0], true);
+            return new TorchScriptBackbone(pt, block);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(file + ": not a TorchScript module DJL can load: " + e.getMessage(), e);
+        }
+    }
+
+    /** An empty backbone whose module will come from a bundle's weights. */
+    public static TorchScriptBackbone forLoading(NDManager manager) {
+        return new TorchScriptBackbone(requirePyTorch(manager), null);
+    }
+
+    private static PtNDManager requirePyTorch(NDManager manager) {
+        if (!(manager instanceof PtNDManager pt)) {
+            throw new IllegalStateException("TorchScript backbones need DJL's PyTorch engine");
+        }
+        return pt;
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray out = module.forward(store, inputs, training, params).head();
+        if (out.getShape().dimension() == 4) {
+            out = out.mean(new int[] {2, 3});
+        } else if (out.getShape().dimension() != 2) {
+            out = out.reshape(out.getShape().get(0), -1);
+        }
+        return new NDList(out);
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        if (featureDim < 0) {
+            try (NDManager probe = manager.newSubManager()) {
+                NDArray x = probe.zeros(new Shape(2, inputShapes[0].get(1), inputShapes[0].get(2), inputShapes[0].get(3)));
+                featureDim = forwardInternal(new ParameterStore(probe, false), new NDList(x), false, null).head().getShape().get(1);
+            }
+        }
+        return new Shape[] {new Shape(inputShapes[0].get(0), featureDim)};
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        // The module comes initialised from its file.
+    }
+
+    @Override
+    public void initialize(NDManager manager, DataType dataType, Shape... inputShapes) {
+        getOutputShapes(inputShapes);
+    }
+
+    @Override
+    public boolean isInitialized() {
+        return module != null;
+    }
+
+    @Override
+    public ai.djl.nn.ParameterList getDirectParameters() {
+        return module == null ? new ai.djl.nn.ParameterList() : module.getDirectParameters();
+    }
+
+    @Override
+    public void saveParameters(DataOutputStream os) throws IOException {
+        os.writeByte(VERSION);
+        module.saveParameters(os);
+    }
+
+    @Override
+    public void loadParameters(NDManager ignored, DataInputStream is) throws IOException, MalformedModelException {
+        byte version = is.readByte();
+        if (version != VERSION) {
+            throw new MalformedModelException("TorchScript backbone: unsupported version " + version);
+        }
+        PtSymbolBlock loaded = new PtSymbolBlock(manager);
+        loaded.loadParameters(manager, is);
+        for (Parameter parameter : loaded.getDirectParameters().values()) {
+            parameter.getArray().setRequiresGradient(true);
+        }
+        module = loaded;
+        featureDim = -1;
+    }
+}

@@ -1,0 +1,27 @@
+package dev.imed.ensemble.method;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import java.util.List;
+
+/**
+ * One unsupervised domain adaptation loss, added to the source cross-entropy. A method may own
+ * networks of its own (a domain discriminator), which the trainer optimises with the model.
+ */
+public interface UdaMethod {
+
+    /** The name users type, e.g. {@code dann} or {@code cdan+e}. */
+    String name();
+
+    /** Builds and initialises the method's own networks for features of {@code featureDim} and {@code classes}. */
+    default void initialize(NDManager manager, long featureDim, int classes) {}
+
+    /** The method's own trainable networks (empty for none). */
+    default List<Block> blocks() {
+        return List.of();
+    }
+
+    /** The method's loss term for one training step. */
+    NDArray loss(Step step);
+}

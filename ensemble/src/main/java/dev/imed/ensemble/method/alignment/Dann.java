@@ -1,0 +1,48 @@
+package dev.imed.ensemble.method.alignment;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.SequentialBlock;
+import dev.imed.ensemble.method.Losses;
+import dev.imed.ensemble.method.Step;
+import dev.imed.ensemble.method.UdaMethod;
+import java.util.List;
+
+/**
+ * Domain-adversarial training (Ganin et al. 2016): a discriminator tells source features from target
+ * ones through a gradient-reversal layer whose coefficient warms up as λ = 2/(1+e^(−10p)) − 1.
+ */
+public final class Dann implements UdaMethod {
+    public static final String NAME = "dann";
+    private SequentialBlock discriminator;
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public void initialize(NDManager manager, long featureDim, int classes) {
+        discriminator = DomainDiscriminator.create();
+        discriminator.initialize(manager, DataType.FLOAT32, new Shape(1, featureDim));
+    }
+
+    @Override
+    public List<Block> blocks() {
+        return List.of(discriminator);
+    }
+
+    @Override
+    public NDArray loss(Step step) {
+        NDArray f = step.sourceFeatures().concat(step.targetFeatures(), 0);
+        NDArray h = Losses.reverseGradient(f, Losses.warmUp(step.progress()));
+        NDArray d = discriminator.forward(step.store(), new NDList(h), true).head();
+        long ns = step.sourceFeatures().getShape().get(0);
+        return Losses.binaryCrossEntropy(d.get("0:" + ns), 1f, null)
+                .add(Losses.binaryCrossEntropy(d.get(ns + ":"), 0f, null)).mul(0.5f);
+    }
+}

@@ -1,0 +1,24 @@
+package dev.imed.ensemble.method.alignment;
+
+import ai.djl.nn.Activation;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.BatchNorm;
+
+/** The adversarial discriminator: Linear(in,1024)-BN-ReLU-Linear(1024,1024)-BN-ReLU-Linear(1024,1). */
+public final class DomainDiscriminator {
+    public static final int HIDDEN = 1024;
+
+    private DomainDiscriminator() {}
+
+    public static SequentialBlock create() {
+        return new SequentialBlock()
+                .add(Linear.builder().setUnits(HIDDEN).build())
+                .add(BatchNorm.builder().build())
+                .add(Activation::relu)
+                .add(Linear.builder().setUnits(HIDDEN).build())
+                .add(BatchNorm.builder().build())
+                .add(Activation::relu)
+                .add(Linear.builder().setUnits(1).build());
+    }
+}

@@ -1,0 +1,6 @@
+/**
+ * Unsupervised domain adaptation methods, one class each, grouped by family as in thuml's
+ * Transfer-Learning-Library: {@code alignment} (DANN, CDAN, CDAN+E) and {@code selftraining} (MCC);
+ * source-only training is {@link dev.imed.ensemble.method.SourceOnly}. Methods compose with {@code +}.
+ */
+package dev.imed.ensemble.method;

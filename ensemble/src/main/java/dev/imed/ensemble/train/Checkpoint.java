@@ -1,0 +1,96 @@
+package dev.imed.ensemble.train;
+
+import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import dev.imed.core.bundle.AtomicFiles;
+import dev.imed.core.loader.DomainLoader;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A training run's resumable state in one file, written atomically: the iteration, the networks,
+ * the optimizer's momentum and where the data loaders stand. A checkpoint made with another
+ * configuration (its fingerprint differs) is ignored rather than resumed.
+ */
+public final class Checkpoint {
+    private static final int MAGIC = 0x494d4543;
+
+    private final Path file;
+    private final String fingerprint;
+    private final List<Block> blocks;
+    private final NesterovSgd optimizer;
+    private final List<DomainLoader> loaders;
+
+    public Checkpoint(Path file, String fingerprint, List<Block> blocks, NesterovSgd optimizer, List<DomainLoader> loaders) {
+        this.file = file;
+        this.fingerprint = fingerprint;
+        this.blocks = blocks;
+        this.optimizer = optimizer;
+        this.loaders = loaders;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    public void save(long iteration, LossCurve curve) {
+        AtomicFiles.write(file, raw -> {
+            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(raw));
+            out.writeInt(MAGIC);
+            out.writeUTF(fingerprint);
+            out.writeLong(iteration);
+            for (DomainLoader loader : loaders) {
+                out.writeLong(loader.position());
+            }
+            for (Block block : blocks) {
+                block.saveParameters(out);
+            }
+            optimizer.save(out);
+            out.flush();
+        });
+    }
+
+    /** Restores the state if a matching checkpoint exists; returns the iteration to continue from (0 if none). */
+    public long restore(NDManager manager) {
+        if (!Files.isRegularFile(file)) {
+            return 0;
+        }
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+            if (in.readInt() != MAGIC || !in.readUTF().equals(fingerprint)) {
+                return 0;
+            }
+            long iteration = in.readLong();
+            for (DomainLoader loader : loaders) {
+                loader.seek(in.readLong());
+            }
+            for (Block block : blocks) {
+                block.loadParameters(manager, in);
+                // Loaded arrays are new: trainable ones must record gradients again.
+                block.getParameters().values().stream()
+                        .filter(p -> p.requiresGradient() && p.isInitialized())
+                        .forEach(p -> p.getArray().setRequiresGradient(true));
+            }
+            optimizer.load(in);
+            return iteration;
+        } catch (IOException | MalformedModelException e) {
+            throw new UncheckedIOException(file + ": unreadable checkpoint (delete it to start over): " + e.getMessage(),
+                    e instanceof IOException io ? io : new IOException(e));
+        }
+    }
+
+    public void delete() {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

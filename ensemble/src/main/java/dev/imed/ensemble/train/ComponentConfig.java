@@ -1,0 +1,76 @@
+package dev.imed.ensemble.train;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * How one component is trained.
+ *
+ * @param method UDA method, e.g. {@code dann} or {@code cdan+mcc}
+ * @param backbone backbone name ({@code lenet}, {@code resnet50}, {@code torchscript:FILE})
+ * @param source source domain spec
+ * @param target target domain spec
+ * @param iterations the fixed iteration budget (the final iterate is the result)
+ * @param batchSize images per domain per step (32 source + 32 target by default)
+ * @param lr base learning rate
+ * @param lrGamma γ of the annealing {@code lr·(1+γ·it)^−0.75}
+ * @param momentum Nesterov momentum
+ * @param weightDecay weight decay
+ * @param tradeOff weight of the adaptation loss
+ * @param seed the seed of initialisation and sampling
+ * @param checkpointEvery iterations between checkpoints (0: none)
+ */
+public record ComponentConfig(String method, String backbone, String source, String target, int iterations,
+                              int batchSize, float lr, float lrGamma, float momentum, float weightDecay,
+                              float tradeOff, long seed, int checkpointEvery) {
+
+    /** The digits defaults: LeNet, 32 + 32, lr 0.01, γ 0.001, momentum 0.9, weight decay 5e-4. */
+    public static ComponentConfig digits(String method, String source, String target) {
+        return new ComponentConfig(method, "lenet", source, target, 2000, 32, 0.01f, 0.001f, 0.9f, 5e-4f, 1f, 0, 500);
+    }
+
+    public ComponentConfig withIterations(int n) {
+        return new ComponentConfig(method, backbone, source, target, n, batchSize, lr, lrGamma, momentum, weightDecay, tradeOff, seed, checkpointEvery);
+    }
+
+    public ComponentConfig withSeed(long s) {
+        return new ComponentConfig(method, backbone, source, target, iterations, batchSize, lr, lrGamma, momentum, weightDecay, tradeOff, s, checkpointEvery);
+    }
+
+    public ComponentConfig withMethod(String m) {
+        return new ComponentConfig(m, backbone, source, target, iterations, batchSize, lr, lrGamma, momentum, weightDecay, tradeOff, seed, checkpointEvery);
+    }
+
+    public ComponentConfig withBackbone(String b) {
+        return new ComponentConfig(method, b, source, target, iterations, batchSize, lr, lrGamma, momentum, weightDecay, tradeOff, seed, checkpointEvery);
+    }
+
+    public ComponentConfig withLr(float l) {
+        return new ComponentConfig(method, backbone, source, target, iterations, batchSize, l, lrGamma, momentum, weightDecay, tradeOff, seed, checkpointEvery);
+    }
+
+    public ComponentConfig withBatchSize(int b) {
+        return new ComponentConfig(method, backbone, source, target, iterations, b, lr, lrGamma, momentum, weightDecay, tradeOff, seed, checkpointEvery);
+    }
+
+    public ComponentConfig withCheckpointEvery(int every) {
+        return new ComponentConfig(method, backbone, source, target, iterations, batchSize, lr, lrGamma, momentum, weightDecay, tradeOff, seed, every);
+    }
+
+    /** The configuration as recorded in the bundle's manifest. */
+    public Map<String, Object> asMap() {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("method", method);
+        map.put("backbone", backbone);
+        map.put("iterations", iterations);
+        map.put("batchSize", batchSize);
+        map.put("lr", lr);
+        map.put("lrGamma", lrGamma);
+        map.put("lrDecay", 0.75);
+        map.put("momentum", momentum);
+        map.put("nesterov", true);
+        map.put("weightDecay", weightDecay);
+        map.put("tradeOff", tradeOff);
+        return map;
+    }
+}

@@ -1,0 +1,94 @@
+package dev.imed.ensemble.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * SGD with Nesterov momentum and weight decay (PyTorch's formulation), over parameter groups with
+ * their own learning-rate scale (a pretrained backbone learns at a tenth of the rate). Updates run
+ * on the device, outside any gradient recording, and zero the gradients they consume, because
+ * DJL's PyTorch engine accumulates gradients across collectors.
+ */
+public final class NesterovSgd {
+    /** Parameters sharing one learning-rate scale. */
+    public record Group(List<Parameter> parameters, float lrScale) {}
+
+    private final float momentum;
+    private final float weightDecay;
+    private final List<Parameter> parameters = new ArrayList<>();
+    private final List<Float> scales = new ArrayList<>();
+    private final List<NDArray> velocity = new ArrayList<>();
+
+    public NesterovSgd(NDManager manager, float momentum, float weightDecay, List<Group> groups) {
+        this.momentum = momentum;
+        this.weightDecay = weightDecay;
+        for (Group group : groups) {
+            for (Parameter p : group.parameters()) {
+                if (!p.requiresGradient() || !p.getArray().hasGradient()) {
+                    continue;
+                }
+                parameters.add(p);
+                scales.add(group.lrScale());
+                NDArray v = manager.zeros(p.getArray().getShape(), p.getArray().getDataType(), p.getArray().getDevice());
+                velocity.add(v);
+            }
+        }
+    }
+
+    public int size() {
+        return parameters.size();
+    }
+
+    /** One update at base learning rate {@code lr}; temporaries live in {@code step}, closed by the caller. */
+    public void step(float lr, NDManager step) {
+        for (int i = 0; i < parameters.size(); i++) {
+            NDArray w = parameters.get(i).getArray();
+            w.tempAttach(step);
+            NDArray g = w.getGradient();
+            g.attach(step);
+            NDArray d = g.add(w.mul(weightDecay));
+            NDArray v = velocity.get(i);
+            v.muli(momentum).addi(d);
+            w.subi(d.add(v.mul(momentum)).mul(lr * scales.get(i)));
+            g.muli(0);
+        }
+    }
+
+    /** Clears the gradients without updating (after a step whose loss is discarded). */
+    public void zeroGradients(NDManager step) {
+        for (Parameter p : parameters) {
+            NDArray g = p.getArray().getGradient();
+            g.attach(step);
+            g.muli(0);
+        }
+    }
+
+    public void save(DataOutputStream out) throws IOException {
+        out.writeInt(velocity.size());
+        for (NDArray v : velocity) {
+            byte[] bytes = v.encode();
+            out.writeInt(bytes.length);
+            out.write(bytes);
+        }
+    }
+
+    public void load(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n != velocity.size()) {
+            throw new IOException("optimizer state has " + n + " buffers, the model needs " + velocity.size());
+        }
+        for (NDArray v : velocity) {
+            byte[] bytes = new byte[in.readInt()];
+            in.readFully(bytes);
+            try (NDManager tmp = v.getManager().newSubManager()) {
+                v.set(NDArray.decode(tmp, bytes).toByteBuffer());
+            }
+        }
+    }
+}

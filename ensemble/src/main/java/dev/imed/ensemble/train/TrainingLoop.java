@@ -1,0 +1,73 @@
+package dev.imed.ensemble.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import dev.imed.core.progress.Progress;
+import java.util.Locale;
+
+/**
+ * The loop every trainer in imed runs: for a fixed iteration budget, compute the loss of one step
+ * inside a gradient collector, update with Nesterov SGD at the annealed rate, checkpoint now and
+ * then. Each step's arrays live in a sub-manager closed at the end of the step, so memory stays
+ * flat however long the run.
+ */
+public final class TrainingLoop {
+
+    /** Computes one step's loss; arrays must be created in (or attached to) {@code step}. */
+    @FunctionalInterface
+    public interface StepLoss {
+        NDArray loss(NDManager step, long iteration, double progress);
+    }
+
+    /**
+     * @param task name shown on the progress bar
+     * @param iterations the budget
+     * @param imagesPerStep images seen per step (for images/s)
+     * @param rate the learning rate schedule
+     * @param checkpointEvery iterations between checkpoints (0: never)
+     */
+    public record Options(String task, long iterations, int imagesPerStep, LearningRate rate, long checkpointEvery) {}
+
+    /** What a run did. */
+    public record Result(LossCurve curve, long iterations, long resumedFrom, double seconds, double imagesPerSecond) {}
+
+    private TrainingLoop() {}
+
+    public static Result run(NDManager manager, NesterovSgd optimizer, Checkpoint checkpoint, Options options, StepLoss stepLoss) {
+        long start = checkpoint == null ? 0 : checkpoint.restore(manager);
+        LossCurve curve = new LossCurve(Math.max(1, (int) Math.min(100, options.iterations() / 20)));
+        Engine engine = Engine.getInstance();
+        long began = System.nanoTime();
+        try (Progress progress = Progress.start(options.task(), options.iterations(), start)) {
+            for (long it = start; it < options.iterations(); it++) {
+                double done = it / (double) options.iterations();
+                float loss;
+                try (NDManager step = manager.newSubManager()) {
+                    try (GradientCollector collector = engine.newGradientCollector()) {
+                        NDArray value = stepLoss.loss(step, it, done);
+                        collector.backward(value);
+                        loss = value.getFloat();
+                    }
+                    optimizer.step(options.rate().at(it), step);
+                }
+                if (!Float.isFinite(loss)) {
+                    throw new IllegalStateException(options.task() + ": the loss became " + loss + " at iteration " + it
+                            + " (lower the learning rate)");
+                }
+                curve.add(loss);
+                if (options.checkpointEvery() > 0 && checkpoint != null && (it + 1) % options.checkpointEvery() == 0
+                        && it + 1 < options.iterations()) {
+                    checkpoint.save(it + 1, curve);
+                }
+                double seconds = (System.nanoTime() - began) / 1e9;
+                progress.step(it + 1, String.format(Locale.ROOT, "loss %.3f, %.0f img/s", curve.last(),
+                        (it + 1 - start) * options.imagesPerStep() / Math.max(seconds, 1e-9)));
+            }
+        }
+        double seconds = (System.nanoTime() - began) / 1e9;
+        long ran = options.iterations() - start;
+        return new Result(curve, options.iterations(), start, seconds, ran * options.imagesPerStep() / Math.max(seconds, 1e-9));
+    }
+}
