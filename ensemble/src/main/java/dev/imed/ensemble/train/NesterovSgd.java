@@ -54,6 +54,8 @@ public final class NesterovSgd {
             g.attach(step);
             NDArray d = g.add(w.mul(weightDecay));
             NDArray v = velocity.get(i);
+            // Temporaries take the manager of their first operand: lend v to the step too, or they pile up in the root.
+            v.tempAttach(step);
             v.muli(momentum).addi(d);
             w.subi(d.add(v.mul(momentum)).mul(lr * scales.get(i)));
             g.muli(0);
@@ -66,6 +68,42 @@ public final class NesterovSgd {
             NDArray g = p.getArray().getGradient();
             g.attach(step);
             g.muli(0);
+        }
+    }
+
+    /**
+     * Sharpness-aware minimisation, first half: moves every weight by {@code rho · g / ‖g‖} (the
+     * worst case nearby), clears the gradients and returns the moves for {@link #restore}.
+     */
+    public List<NDArray> perturb(float rho, NDManager step) {
+        List<NDArray> grads = new ArrayList<>();
+        NDArray sumSquares = null;
+        for (Parameter p : parameters) {
+            NDArray g = p.getArray().getGradient();
+            g.attach(step);
+            grads.add(g);
+            NDArray s = g.square().sum();
+            sumSquares = sumSquares == null ? s : sumSquares.add(s);
+        }
+        for (Parameter p : parameters) {
+            p.getArray().tempAttach(step);
+        }
+        NDArray scale = sumSquares.sqrt().add(1e-12f).pow(-1).mul(rho);
+        List<NDArray> moves = new ArrayList<>();
+        for (int i = 0; i < parameters.size(); i++) {
+            NDArray e = grads.get(i).mul(scale);
+            parameters.get(i).getArray().addi(e);
+            grads.get(i).muli(0);
+            moves.add(e);
+        }
+        return moves;
+    }
+
+    /** Sharpness-aware minimisation, second half: puts the weights back before the update. */
+    public void restore(List<NDArray> moves) {
+        // In-place updates only: nothing new is allocated here.
+        for (int i = 0; i < parameters.size(); i++) {
+            parameters.get(i).getArray().subi(moves.get(i));
         }
     }
 

@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
+import dev.imed.core.memory.ResidentMemory;
 import dev.imed.core.progress.Progress;
 import java.util.Locale;
 
@@ -27,11 +28,19 @@ public final class TrainingLoop {
      * @param imagesPerStep images seen per step (for images/s)
      * @param rate the learning rate schedule
      * @param checkpointEvery iterations between checkpoints (0: never)
+     * @param samRho when positive, sharpness-aware minimisation with this radius (the step loss is then
+     *     computed twice per iteration and must return the same batch both times)
      */
-    public record Options(String task, long iterations, int imagesPerStep, LearningRate rate, long checkpointEvery) {}
+    public record Options(String task, long iterations, int imagesPerStep, LearningRate rate, long checkpointEvery,
+                          float samRho) {
+        public Options(String task, long iterations, int imagesPerStep, LearningRate rate, long checkpointEvery) {
+            this(task, iterations, imagesPerStep, rate, checkpointEvery, 0f);
+        }
+    }
 
     /** What a run did. */
-    public record Result(LossCurve curve, long iterations, long resumedFrom, double seconds, double imagesPerSecond) {}
+    public record Result(LossCurve curve, long iterations, long resumedFrom, double seconds, double imagesPerSecond,
+                         double rssStartMb, double rssEndMb) {}
 
     private TrainingLoop() {}
 
@@ -40,6 +49,10 @@ public final class TrainingLoop {
         LossCurve curve = new LossCurve(Math.max(1, (int) Math.min(100, options.iterations() / 20)));
         Engine engine = Engine.getInstance();
         long began = System.nanoTime();
+        // Resident memory once the first steps have allocated what a step needs, and at the end: equal if nothing leaks.
+        long settle = start + Math.min(50, Math.max(1, (options.iterations() - start) / 10));
+        double rssStart = -1;
+        long logEvery = Long.getLong("imed.rss.every", 0);
         try (Progress progress = Progress.start(options.task(), options.iterations(), start)) {
             for (long it = start; it < options.iterations(); it++) {
                 double done = it / (double) options.iterations();
@@ -50,6 +63,13 @@ public final class TrainingLoop {
                         collector.backward(value);
                         loss = value.getFloat();
                     }
+                    if (options.samRho() > 0) {
+                        java.util.List<NDArray> moves = optimizer.perturb(options.samRho(), step);
+                        try (GradientCollector collector = engine.newGradientCollector()) {
+                            collector.backward(stepLoss.loss(step, it, done));
+                        }
+                        optimizer.restore(moves);
+                    }
                     optimizer.step(options.rate().at(it), step);
                 }
                 if (!Float.isFinite(loss)) {
@@ -57,6 +77,12 @@ public final class TrainingLoop {
                             + " (lower the learning rate)");
                 }
                 curve.add(loss);
+                if (it + 1 == settle) {
+                    rssStart = ResidentMemory.currentMb();
+                }
+                if (logEvery > 0 && (it + 1) % logEvery == 0) {
+                    System.err.printf(Locale.ROOT, "%s: iteration %d, RSS %.0f MiB%n", options.task(), it + 1, ResidentMemory.currentMb());
+                }
                 if (options.checkpointEvery() > 0 && checkpoint != null && (it + 1) % options.checkpointEvery() == 0
                         && it + 1 < options.iterations()) {
                     checkpoint.save(it + 1, curve);
@@ -68,6 +94,7 @@ public final class TrainingLoop {
         }
         double seconds = (System.nanoTime() - began) / 1e9;
         long ran = options.iterations() - start;
-        return new Result(curve, options.iterations(), start, seconds, ran * options.imagesPerStep() / Math.max(seconds, 1e-9));
+        return new Result(curve, options.iterations(), start, seconds, ran * options.imagesPerStep() / Math.max(seconds, 1e-9),
+                rssStart, ResidentMemory.currentMb());
     }
 }

@@ -1,0 +1,64 @@
+package dev.imed.cli;
+
+import dev.imed.ensemble.bench.TrainBenchmark;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code imed bench …}: speed measured against a baseline in the same run. */
+@Command(name = "bench", description = "Benchmarks that print ratios against a baseline measured in the same run.",
+        subcommands = BenchCommand.Train.class)
+final class BenchCommand {
+
+    @Command(name = "train", mixinStandardHelpOptions = true,
+            description = "Digits component training (LeNet, DANN, batch 32 + 32): DJL against PyTorch eager on this CPU.")
+    static final class Train implements Callable<Integer> {
+        @Option(names = "--iterations", defaultValue = "200", description = "timed iterations (default: ${DEFAULT-VALUE})")
+        int iterations;
+        @Option(names = "--warmup", defaultValue = "20", description = "untimed iterations first (default: ${DEFAULT-VALUE})")
+        int warmup;
+        @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Python with torch (default: ${DEFAULT-VALUE})")
+        String python;
+        @Option(names = "--script", defaultValue = "bench/pytorch_train_step.py", description = "the PyTorch baseline (default: ${DEFAULT-VALUE})")
+        Path script;
+
+        @Override
+        public Integer call() throws IOException, InterruptedException {
+            double djl = TrainBenchmark.dannDigitsIterationsPerSecond(warmup, iterations);
+            System.out.printf(Locale.ROOT, "DJL     %.2f it/s  (%.1f ms/it)%n", djl, 1000 / djl);
+            if (!Files.isRegularFile(script)) {
+                System.out.println("PyTorch baseline skipped: " + script + " not found (run from the repository root)");
+                return 0;
+            }
+            Process process = new ProcessBuilder(List.of(python, script.toString(), "--warmup", Integer.toString(warmup),
+                    "--iterations", Integer.toString(iterations), "--threads", Integer.toString(Runtime.getRuntime().availableProcessors())))
+                    .redirectErrorStream(true).start();
+            double torch = Double.NaN;
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = reader.readLine()) != null) {
+                    if (line.startsWith("pytorch_it_per_s ")) {
+                        torch = Double.parseDouble(line.substring("pytorch_it_per_s ".length()).trim());
+                    } else {
+                        System.out.println("python: " + line);
+                    }
+                }
+            }
+            if (process.waitFor() != 0 || Double.isNaN(torch)) {
+                System.out.println("PyTorch baseline failed (is python3-torch installed? apt-get install python3-torch libopenblas0-openmp)");
+                return 1;
+            }
+            System.out.printf(Locale.ROOT, "PyTorch %.2f it/s  (%.1f ms/it)%n", torch, 1000 / torch);
+            System.out.printf(Locale.ROOT, "DJL time per iteration / PyTorch's = %.2f (target <= 1.3)%n", torch / djl);
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package dev.imed.cli;
+
+import dev.imed.core.bundle.Bundle;
+import dev.imed.core.bundle.BundleException;
+import dev.imed.core.device.Devices;
+import dev.imed.core.model.Classifier;
+import dev.imed.distill.student.Student;
+import dev.imed.ensemble.component.Component;
+import ai.djl.ndarray.NDManager;
+
+/** Loads any bundle as a classifier, by the kind its manifest declares. */
+final class Models {
+    private Models() {}
+
+    static Classifier load(Bundle bundle) {
+        return switch (bundle.manifest().kind()) {
+            case "component" -> Component.load(bundle, NDManager.newBaseManager(Devices.preferred()));
+            case Student.KIND -> Student.load(bundle, NDManager.newBaseManager(Devices.preferred()));
+            default -> throw new BundleException(bundle.dir() + ": unknown bundle kind '" + bundle.manifest().kind() + "'");
+        };
+    }
+}

@@ -1,0 +1,2 @@
+/** Ensembles that need no training: averaging of softmax outputs and majority vote. */
+package dev.imed.ensemble.baseline;
