@@ -109,9 +109,10 @@ public final class Bundle {
      */
     public static Bundle write(Path dir, Manifest manifest, Block block) {
         Path target = dir.toAbsolutePath().normalize();
+        Path staged = null;
         try {
             Files.createDirectories(target.getParent());
-            Path staged = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".tmp");
+            staged = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".tmp");
             String sha;
             try (OutputStream file = Files.newOutputStream(staged.resolve(WEIGHTS));
                  DigestOutputStream digest = new DigestOutputStream(new BufferedOutputStream(file), sha256Digest());
@@ -126,9 +127,19 @@ public final class Bundle {
                     manifest.created() != null ? manifest.created() : Instant.now().toString(), sha, manifest.version());
             Files.writeString(staged.resolve(MANIFEST), Json.write(complete) + "\n");
             AtomicFiles.replaceDirectory(staged, target);
+            staged = null;
             return new Bundle(target, complete);
         } catch (IOException e) {
             throw new BundleException(target + ": cannot write bundle: " + e.getMessage(), e);
+        } finally {
+            // A failed write (I/O error, a block that cannot save) leaves no half-written staging directory.
+            if (staged != null) {
+                try {
+                    AtomicFiles.deleteRecursively(staged);
+                } catch (IOException ignored) {
+                    // Best effort: the failure being reported matters more.
+                }
+            }
         }
     }
 

@@ -67,7 +67,8 @@ public final class TorchScriptBackbone extends AbstractBlock {
     protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray out = module.forward(store, inputs, training, params).head();
         if (out.getShape().dimension() == 4) {
-            out = out.mean(new int[] {2, 3});
+            // DJL's PyTorch engine averages over one axis at a time only.
+            out = out.reshape(out.getShape().get(0), out.getShape().get(1), -1).mean(new int[] {2});
         } else if (out.getShape().dimension() != 2) {
             out = out.reshape(out.getShape().get(0), -1);
         }

@@ -36,7 +36,8 @@ public final class Methods {
         if (normalized.equals("erm") || normalized.equals("source") || normalized.equals(SourceOnly.NAME)) {
             return List.of(new SourceOnly());
         }
-        String[] tokens = normalized.split("\\+");
+        // Limit −1 keeps trailing empty tokens, so that "cdan+" is rejected rather than read as "cdan".
+        String[] tokens = normalized.split("\\+", -1);
         List<UdaMethod> methods = new ArrayList<>();
         for (int i = 0; i < tokens.length; i++) {
             String token = tokens[i];

@@ -3,6 +3,7 @@ package dev.imed.ensemble.train;
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
 import dev.imed.core.bundle.AtomicFiles;
 import dev.imed.core.loader.DomainLoader;
 import java.io.BufferedInputStream;
@@ -72,7 +73,16 @@ public final class Checkpoint {
                 loader.seek(in.readLong());
             }
             for (Block block : blocks) {
+                List<Parameter> before = List.copyOf(block.getParameters().values());
                 block.loadParameters(manager, in);
+                // A block may rebuild its parameters on load (TorchScriptBackbone loads a new module):
+                // the optimizer must then update the new ones, or that part of the model stops learning.
+                List<Parameter> after = List.copyOf(block.getParameters().values());
+                for (int i = 0; i < Math.min(before.size(), after.size()); i++) {
+                    if (before.get(i) != after.get(i)) {
+                        optimizer.replaceParameter(before.get(i), after.get(i));
+                    }
+                }
                 // Loaded arrays are new: trainable ones must record gradients again.
                 block.getParameters().values().stream()
                         .filter(p -> p.requiresGradient() && p.isInitialized())

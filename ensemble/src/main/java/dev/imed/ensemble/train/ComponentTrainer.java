@@ -113,6 +113,10 @@ public final class ComponentTrainer {
             training.put("loss", result.curve().summary());
             training.put("seconds", Math.round(result.seconds() * 10) / 10.0);
             training.put("imagesPerSecond", Math.round(result.imagesPerSecond()));
+            if (result.resumedFrom() > 0) {
+                // The run continued from a checkpoint: the loss curve and timings cover only the rest.
+                training.put("resumedFrom", result.resumedFrom());
+            }
             Manifest manifest = new Manifest(Manifest.FORMAT, "component", method, architecture, source.classNames(),
                     spec, training, config.seed(), source.name(), target.name(), Map.of(), Map.of(), null, null, 0);
             Bundle bundle = Bundle.write(out, manifest, net);

@@ -45,6 +45,18 @@ public final class NesterovSgd {
         return parameters.size();
     }
 
+    /**
+     * Updates {@code replacement} from now on wherever {@code replaced} was updated, keeping its momentum:
+     * for blocks that rebuild their parameters when loaded (a TorchScript backbone loads a new module).
+     */
+    public void replaceParameter(Parameter replaced, Parameter replacement) {
+        for (int i = 0; i < parameters.size(); i++) {
+            if (parameters.get(i) == replaced) {
+                parameters.set(i, replacement);
+            }
+        }
+    }
+
     /** One update at base learning rate {@code lr}; temporaries live in {@code step}, closed by the caller. */
     public void step(float lr, NDManager step) {
         for (int i = 0; i < parameters.size(); i++) {
