@@ -88,6 +88,8 @@ public final class Teacher implements Classifier {
                         m.architectureInt("layers"));
                 fusion.initialize(manager);
                 bundle.loadInto(fusion, manager);
+                // A loaded teacher only teaches: nothing in it records gradients.
+                fusion.freezeParameters(true);
             }
             return new Teacher(bundle, manager, components, kind, fusion);
         } catch (RuntimeException e) {
