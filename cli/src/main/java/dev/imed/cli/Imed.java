@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             DataCommand.class,
             TrainCommand.class,
+            DistillCommand.class,
             EvaluateCommand.class,
             SweepCommand.class,
             BenchCommand.class,

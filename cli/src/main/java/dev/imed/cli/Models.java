@@ -16,6 +16,7 @@ final class Models {
         return switch (bundle.manifest().kind()) {
             case "component" -> Component.load(bundle, NDManager.newBaseManager(Devices.preferred()));
             case Student.KIND -> Student.load(bundle, NDManager.newBaseManager(Devices.preferred()));
+            case dev.imed.fusion.teacher.Teacher.KIND -> dev.imed.fusion.teacher.Teacher.load(bundle.dir());
             default -> throw new BundleException(bundle.dir() + ": unknown bundle kind '" + bundle.manifest().kind() + "'");
         };
     }

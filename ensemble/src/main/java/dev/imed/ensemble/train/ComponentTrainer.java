@@ -113,6 +113,7 @@ public final class ComponentTrainer {
             training.put("loss", result.curve().summary());
             training.put("seconds", Math.round(result.seconds() * 10) / 10.0);
             training.put("imagesPerSecond", Math.round(result.imagesPerSecond()));
+            training.put("rssMb", Map.of("afterWarmUp", Math.round(result.rssStartMb()), "atEnd", Math.round(result.rssEndMb())));
             if (result.resumedFrom() > 0) {
                 // The run continued from a checkpoint: the loss curve and timings cover only the rest.
                 training.put("resumedFrom", result.resumedFrom());

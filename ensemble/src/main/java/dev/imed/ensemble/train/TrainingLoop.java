@@ -50,7 +50,7 @@ public final class TrainingLoop {
         Engine engine = Engine.getInstance();
         long began = System.nanoTime();
         // Resident memory once the first steps have allocated what a step needs, and at the end: equal if nothing leaks.
-        long settle = start + Math.min(50, Math.max(1, (options.iterations() - start) / 10));
+        long settle = start + Math.max(1, (options.iterations() - start) / 10);
         double rssStart = -1;
         long logEvery = Long.getLong("imed.rss.every", 0);
         try (Progress progress = Progress.start(options.task(), options.iterations(), start)) {

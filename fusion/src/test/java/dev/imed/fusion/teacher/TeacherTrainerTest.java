@@ -3,15 +3,29 @@ package dev.imed.fusion.teacher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
 import dev.imed.core.bundle.Bundle;
 import dev.imed.core.bundle.BundleException;
 import dev.imed.core.data.DigitDomains;
 import dev.imed.core.data.InMemoryDomain;
+import dev.imed.core.loader.Batch;
+import dev.imed.core.loader.DomainLoader;
+import dev.imed.ensemble.component.Component;
+import dev.imed.ensemble.method.Losses;
 import dev.imed.ensemble.train.ComponentConfig;
 import dev.imed.ensemble.train.ComponentTrainer;
+import dev.imed.ensemble.train.NesterovSgd;
 import dev.imed.fusion.net.FusionKind;
+import dev.imed.fusion.net.FusionNet;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -24,41 +38,93 @@ class TeacherTrainerTest {
     static Path dir;
     static InMemoryDomain source;
     static InMemoryDomain target;
-    static List<Path> components = new ArrayList<>();
+    static final List<Path> components = new ArrayList<>();
 
     @BeforeAll
     static void trainComponents() {
-        source = DigitDomains.open("syn:1000:3");
-        target = DigitDomains.open("mnist5k").subset("mnist5k-1000", IntStream.range(0, 5000).filter(i -> i % 5 == 0).toArray());
+        source = DigitDomains.open("syn:300:3");
+        target = DigitDomains.open("mnist5k").subset("mnist5k-250", IntStream.range(0, 5000).filter(i -> i % 20 == 0).toArray());
         for (String method : List.of("dann", "mcc", "source-only")) {
-            ComponentConfig config = ComponentConfig.digits(method, "syn", "mnist5k").withIterations(60);
+            ComponentConfig config = ComponentConfig.digits(method, "syn", "mnist5k").withIterations(15).withBatchSize(16);
             components.add(ComponentTrainer.train(config, source, target, dir.resolve(method)).dir());
         }
     }
 
     @Test
-    void imedTeacherTrainsReloadsAndReportsGates() {
-        TeacherConfig config = TeacherConfig.defaults(components, "syn", "mnist5k").withIterations(40);
-        Bundle bundle = TeacherTrainer.train(config, source, target, dir.resolve("teacher"));
-        System.out.println(bundle.manifest().metrics());
-        assertThat(bundle.manifest().lineage()).containsKeys("component0", "component1", "component2");
-        @SuppressWarnings("unchecked")
-        Map<String, Object> metrics = (Map<String, Object>) bundle.manifest().metrics().get("target");
-        assertThat((Double) metrics.get("accuracy")).isGreaterThan(20.0);
-        assertThat(metrics).containsKeys("componentAccuracy", "averageAccuracy", "agreementWithComponents", "gates");
-        try (Teacher teacher = Teacher.load(bundle.dir())) {
-            assertThat(teacher.kind()).isEqualTo(FusionKind.IMED);
+    void aTrainingStepChangesGatesAndHeadButNotTheComponents() {
+        Engine.getInstance().setRandomSeed(0);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            List<Component> frozen = new ArrayList<>();
+            for (Path c : components) {
+                Component component = Component.load(Bundle.open(c), manager.newSubManager());
+                component.net().freezeParameters(true);
+                frozen.add(component);
+            }
+            FusionNet fusion = FusionNet.create(FusionKind.IMED, 3, 10, 256, 2);
+            fusion.initialize(manager);
+            NesterovSgd sgd = new NesterovSgd(manager, 0.9f, 5e-4f,
+                    List.of(new NesterovSgd.Group(List.copyOf(fusion.getParameters().values()), 1f)));
+            Map<Parameter, float[]> before = new HashMap<>();
+            frozen.forEach(c -> c.net().getParameters().values().forEach(p -> before.put(p, p.getArray().toFloatArray())));
+            fusion.getParameters().values().forEach(p -> before.put(p, p.getArray().toFloatArray()));
+            try (NDManager step = manager.newSubManager()) {
+                Batch batch = new DomainLoader(source, frozen.get(0).inputSpec(), true, 0).next(step, 16);
+                NDList outputs = Teacher.componentOutputs(frozen, batch.images());
+                try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                    NDList fused = fusion.apply(new ParameterStore(manager, false), outputs.get(0), outputs.get(1).softmax(2), true);
+                    NDArray loss = Losses.crossEntropy(fused.get(1), batch.labels());
+                    collector.backward(loss);
+                }
+                sgd.step(0.01f, step);
+            }
+            for (Component c : frozen) {
+                for (Parameter p : c.net().getParameters().values()) {
+                    if (p.getType() != Parameter.Type.RUNNING_MEAN && p.getType() != Parameter.Type.RUNNING_VAR) {
+                        assertThat(p.getArray().toFloatArray()).as("component parameter %s", p.getName()).containsExactly(before.get(p));
+                    }
+                }
+            }
+            for (Map.Entry<String, Parameter> p : fusion.getParameters().toMap().entrySet()) {
+                boolean trained = p.getKey().contains("head") || p.getKey().contains("gate");
+                if (trained && p.getValue().requiresGradient() && p.getValue().getType() == Parameter.Type.WEIGHT) {
+                    assertThat(p.getValue().getArray().toFloatArray()).as("fusion parameter %s", p.getKey())
+                            .isNotEqualTo(before.get(p.getValue()));
+                }
+            }
         }
     }
 
     @Test
-    void teacherRefusesDifferentComponents() {
+    void imedTeacherTrainsReloadsAndReportsGatesAndAgreement() {
+        TeacherConfig config = TeacherConfig.defaults(components, "syn", "mnist5k").withIterations(8);
+        Bundle bundle = TeacherTrainer.train(config, source, target, dir.resolve("teacher"));
+        assertThat(bundle.manifest().lineage()).containsKeys("component0", "component1", "component2");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> metrics = (Map<String, Object>) bundle.manifest().metrics().get("target");
+        assertThat(metrics).containsKeys("accuracy", "componentAccuracy", "averageAccuracy", "voteAccuracy",
+                "agreementWithComponents", "agreementWithAverage", "gates");
+        assertThat((List<?>) metrics.get("componentAccuracy")).hasSize(3);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> gates = (Map<String, Object>) metrics.get("gates");
+        assertThat(gates).containsKeys("a1", "b");
+        try (Teacher teacher = Teacher.load(bundle.dir())) {
+            assertThat(teacher.kind()).isEqualTo(FusionKind.IMED);
+            assertThat(teacher.components()).hasSize(3);
+        }
+    }
+
+    @Test
+    void teacherRefusesDifferentComponentsAndSaysWhich() {
         Bundle bundle = TeacherTrainer.train(TeacherConfig.defaults(components, "syn", "mnist5k").withFusion(FusionKind.AVERAGE),
                 source, target, dir.resolve("average"));
         List<Path> swapped = List.of(components.get(1), components.get(0), components.get(2));
         assertThatThrownBy(() -> Teacher.load(bundle.dir(), swapped))
                 .isInstanceOf(BundleException.class)
                 .hasMessageContaining("component 0")
+                .hasMessageContaining(components.get(1).toString())
                 .hasMessageContaining("sha256");
+        try (Teacher teacher = Teacher.load(bundle.dir())) {
+            assertThat(teacher.kind()).isEqualTo(FusionKind.AVERAGE);
+        }
     }
 }
