@@ -22,11 +22,12 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code POST /v1/predict}: one image, as the raw body or as the multipart field {@code file}, in,
- * the predicted class and the top-k probabilities out. Decoding and waiting for the batch happen on
- * the blocking pool, never on the event loop.
+ * the predicted class and the top-k probabilities out. Decoding happens on the blocking pool, never
+ * on the event loop; the response is written when the batch completes, with no thread waiting for it.
  */
 @Controller("/v1")
 @ExecuteOn(TaskExecutors.BLOCKING)
@@ -54,7 +55,7 @@ public class PredictController {
             content = @Content(schema = @Schema(implementation = ApiError.class)))
     @Post(uri = "/predict", consumes = {MediaType.IMAGE_PNG, MediaType.IMAGE_JPEG, MediaType.IMAGE_GIF, "image/bmp"},
             produces = MediaType.APPLICATION_JSON)
-    public Prediction predictImage(HttpRequest<?> request,
+    public CompletableFuture<Prediction> predictImage(HttpRequest<?> request,
                                    @Body @Nullable byte[] image,
                                    @Parameter(description = "How many classes to list, 1..C (default 5, or C if fewer)")
                                    @QueryValue @Nullable Integer topK) {
@@ -63,7 +64,7 @@ public class PredictController {
 
     @Operation(summary = "Classify one image", description = DESCRIPTION)
     @Post(uri = "/predict", consumes = MediaType.MULTIPART_FORM_DATA, produces = MediaType.APPLICATION_JSON)
-    public Prediction predictUpload(HttpRequest<?> request,
+    public CompletableFuture<Prediction> predictUpload(HttpRequest<?> request,
                                     @Part("file") @Nullable CompletedFileUpload file,
                                     @QueryValue @Nullable Integer topK) {
         if (file == null) {
@@ -78,17 +79,20 @@ public class PredictController {
         return predict(request, bytes, topK);
     }
 
-    private Prediction predict(HttpRequest<?> request, byte[] image, Integer topK) {
+    private CompletableFuture<Prediction> predict(HttpRequest<?> request, byte[] image, Integer topK) {
         if (image == null || image.length == 0) {
             throw Rejected.invalid("the request body is empty: send the bytes of a PNG, JPEG, GIF or BMP image");
         }
         if (topK != null && topK < 1) {
             throw Rejected.invalid("topK must be at least 1, got " + topK);
         }
-        Scores scores = inference.classifyImages(List.of(image));
+        return inference.classifyImages(List.of(image)).thenApply(scores -> prediction(request, scores, topK));
+    }
+
+    private static Prediction prediction(HttpRequest<?> request, Scores scores, Integer topK) {
         int classes = scores.classes();
         int k = topK == null ? Math.min(DEFAULT_TOP_K, classes) : topK;
-        if (k < 1 || k > classes) {
+        if (k > classes) {
             throw Rejected.invalid("topK must be between 1 and " + classes + " (the number of classes), got " + topK);
         }
         List<Prediction.ClassProbability> top = new ArrayList<>(k);

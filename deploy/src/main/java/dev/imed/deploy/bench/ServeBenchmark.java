@@ -136,10 +136,36 @@ public final class ServeBenchmark {
         }
     }
 
+    /** The server's (images, forward passes) so far, from its own /metrics. */
+    private static double[] batchTotals(InferenceServer server) throws IOException, InterruptedException {
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        String metrics = client.send(java.net.http.HttpRequest.newBuilder(server.url().resolve("/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        double[] totals = new double[2];
+        for (String line : metrics.lines().toList()) {
+            if (line.startsWith("imed_batch_images_sum ")) {
+                totals[0] = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            } else if (line.startsWith("imed_batch_images_count ")) {
+                totals[1] = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return totals;
+    }
+
     private static LoadGenerator.Result load(InferenceServer server, int concurrency, int requests, int warmup)
             throws IOException, InterruptedException {
+        double[] before = batchTotals(server);
+        LoadGenerator.Result result = runClient(server, concurrency, requests, warmup);
+        double[] after = batchTotals(server);
+        System.out.printf(Locale.ROOT, "concurrency %d, maxBatch %d: %s (mean batch %.1f images)%n", concurrency,
+                server.config().maxBatch(), result.line(), (after[0] - before[0]) / Math.max(1, after[1] - before[1]));
+        return result;
+    }
+
+    private static LoadGenerator.Result runClient(InferenceServer server, int concurrency, int requests, int warmup)
+            throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-Djava.awt.headless=true",
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-XX:+UseSerialGC", "-Djava.awt.headless=true",
                 "-cp", System.getProperty("java.class.path"), LoadGenerator.class.getName(),
                 server.url().toString(), Integer.toString(concurrency), Integer.toString(requests),
                 Integer.toString(warmup), Integer.toString(MAX_SECONDS)));
@@ -159,7 +185,6 @@ public final class ServeBenchmark {
         if (process.exitValue() != 0 || resultLine == null) {
             throw new IllegalStateException("the load generator failed with exit code " + process.exitValue());
         }
-        System.out.println("concurrency " + concurrency + ", maxBatch " + server.config().maxBatch() + ": " + resultLine);
         return LoadGenerator.Result.parse(resultLine);
     }
 

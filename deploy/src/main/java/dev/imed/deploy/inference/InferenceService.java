@@ -13,14 +13,15 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Classifies encoded images or ready tensors with the current model. Called on a worker thread: it
- * blocks until the request's batch is done.
+ * Classifies encoded images or ready tensors with the current model. Decoding and checks run on the
+ * caller's thread and fail fast with {@link Rejected}; the returned future completes on the batcher
+ * thread, so no thread waits for the forward pass.
  */
 public final class InferenceService {
     /** The most images one request may carry; bigger jobs should be split by the client. */
@@ -54,7 +55,7 @@ public final class InferenceService {
     }
 
     /** Decodes and classifies encoded images (PNG, JPEG, GIF, BMP). */
-    public Scores classifyImages(List<byte[]> encoded) {
+    public CompletableFuture<Scores> classifyImages(List<byte[]> encoded) {
         checkCount(encoded.size());
         try (DynamicBatcher.Arrival arrival = batcher.expect()) {
             ServedModel model = acquire();
@@ -71,7 +72,7 @@ public final class InferenceService {
                 model.release();
                 throw e;
             }
-            return await(arrival.submit(model, tensor, encoded.size()));
+            return withinTimeout(arrival.submit(model, tensor, encoded.size()));
         }
     }
 
@@ -79,7 +80,7 @@ public final class InferenceService {
      * Classifies a normalised {@code [N, C, H, W]} tensor, whose shape must match the current model's
      * input spec.
      */
-    public Scores classifyTensor(long[] shape, float[] data) {
+    public CompletableFuture<Scores> classifyTensor(long[] shape, float[] data) {
         try (DynamicBatcher.Arrival arrival = batcher.expect()) {
             ServedModel model = acquire();
             try {
@@ -100,7 +101,7 @@ public final class InferenceService {
                 model.release();
                 throw e;
             }
-            return await(arrival.submit(model, data, (int) shape[0]));
+            return withinTimeout(arrival.submit(model, data, (int) shape[0]));
         }
     }
 
@@ -127,19 +128,20 @@ public final class InferenceService {
                 "no student version is loaded yet: the registry has no servable version"));
     }
 
-    private static Scores await(Future<Scores> result) {
-        try {
-            return result.get(RESULT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new Rejected(Rejected.Kind.NOT_READY, "interrupted while waiting for the model");
-        } catch (TimeoutException e) {
-            throw new Rejected(Rejected.Kind.BUSY, "no result within " + RESULT_TIMEOUT_SECONDS + " s: the server is overloaded");
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof Rejected rejected) {
+    /** Bounds the wait and turns failures into what a client should see. */
+    private static CompletableFuture<Scores> withinTimeout(CompletableFuture<Scores> result) {
+        return result.orTimeout(RESULT_TIMEOUT_SECONDS, TimeUnit.SECONDS).handle((scores, error) -> {
+            if (error == null) {
+                return scores;
+            }
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            if (cause instanceof Rejected rejected) {
                 throw rejected;
             }
-            throw new IllegalStateException("inference failed: " + e.getCause().getMessage(), e.getCause());
-        }
+            if (cause instanceof TimeoutException) {
+                throw new Rejected(Rejected.Kind.BUSY, "no result within " + RESULT_TIMEOUT_SECONDS + " s: the server is overloaded");
+            }
+            throw new IllegalStateException("inference failed: " + cause.getMessage(), cause);
+        });
     }
 }

@@ -24,6 +24,7 @@ import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The Open Inference Protocol routes. The model is named by the server's configuration (default
@@ -98,13 +99,14 @@ public class OpenInferenceController {
             content = @Content(schema = @Schema(implementation = ApiError.class)))
     @Post(uri = "/models/{name}/infer", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     @ExecuteOn(TaskExecutors.BLOCKING)
-    public Messages.InferResponse infer(@PathVariable String name, @Body @Nullable byte[] body) {
+    public CompletableFuture<Messages.InferResponse> infer(@PathVariable String name, @Body @Nullable byte[] body) {
         checkName(name);
         InferRequest request = InferRequestParser.parse(body);
-        Scores scores = request.input() instanceof InferRequest.Fp32Tensor tensor
+        CompletableFuture<Scores> scores = request.input() instanceof InferRequest.Fp32Tensor tensor
                 ? inference.classifyTensor(tensor.shape(), tensor.data())
                 : inference.classifyImages(((InferRequest.EncodedImages) request.input()).images());
-        return new Messages.InferResponse(modelName, Long.toString(scores.modelVersion()), request.id(), outputs(scores, request.outputs()));
+        return scores.thenApply(s -> new Messages.InferResponse(modelName, Long.toString(s.modelVersion()), request.id(),
+                outputs(s, request.outputs())));
     }
 
     private static List<Messages.OutputTensor> outputs(Scores scores, List<String> names) {
