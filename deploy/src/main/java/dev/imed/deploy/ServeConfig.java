@@ -1,0 +1,118 @@
+package dev.imed.deploy;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How {@link InferenceServer} serves a student registry.
+ *
+ * @param registry the registry directory ({@code v000001/}, {@code v000002/}, …) that is watched for new versions
+ * @param host the address to bind, e.g. {@code 127.0.0.1} or {@code 0.0.0.0}
+ * @param port the TCP port, or 0 for any free one
+ * @param maxBatch the most images one forward pass takes
+ * @param maxDelayMs how long the first request of a batch may wait for others to join it
+ * @param maxRequestBytes the largest request body accepted (and the largest uploaded file)
+ * @param maxPixels the largest image accepted, in width × height, checked before decoding
+ * @param apiKey the value every request must carry in {@code X-API-Key}, or {@code null} for none
+ * @param pollMs how often the registry is checked for a new version
+ * @param modelName the name of the model in the Open Inference Protocol routes
+ */
+public record ServeConfig(
+        Path registry,
+        String host,
+        int port,
+        int maxBatch,
+        long maxDelayMs,
+        long maxRequestBytes,
+        long maxPixels,
+        String apiKey,
+        long pollMs,
+        String modelName) {
+
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    public static final int DEFAULT_PORT = 8080;
+    public static final int DEFAULT_MAX_BATCH = 32;
+    public static final long DEFAULT_MAX_DELAY_MS = 2;
+    public static final long DEFAULT_MAX_REQUEST_BYTES = 8L << 20;
+    /** 4096 × 4096: a decoded image of this size takes 64 MiB as ARGB, already generous. */
+    public static final long DEFAULT_MAX_PIXELS = 4096L * 4096L;
+    public static final long DEFAULT_POLL_MS = 2000;
+    public static final String DEFAULT_MODEL_NAME = "student";
+
+    public ServeConfig {
+        Objects.requireNonNull(registry, "registry");
+        registry = registry.toAbsolutePath().normalize();
+        host = host == null || host.isBlank() ? DEFAULT_HOST : host;
+        modelName = modelName == null || modelName.isBlank() ? DEFAULT_MODEL_NAME : modelName;
+        apiKey = apiKey == null || apiKey.isEmpty() ? null : apiKey;
+        require(port >= 0 && port <= 65535, "port must be 0..65535, got " + port);
+        require(maxBatch >= 1, "maxBatch must be at least 1, got " + maxBatch);
+        require(maxDelayMs >= 0, "maxDelayMs must not be negative, got " + maxDelayMs);
+        require(maxRequestBytes >= 1024, "maxRequestBytes must be at least 1024, got " + maxRequestBytes);
+        require(maxRequestBytes <= Integer.MAX_VALUE, "maxRequestBytes must fit in an int, got " + maxRequestBytes);
+        require(maxPixels >= 1, "maxPixels must be positive, got " + maxPixels);
+        require(pollMs >= 10, "pollMs must be at least 10, got " + pollMs);
+        require(modelName.matches("[A-Za-z0-9_.-]+"), "modelName may only hold letters, digits, '_', '.' and '-': " + modelName);
+    }
+
+    /** The defaults: loopback, port 8080, batches of up to 32 within 2 ms, 8 MiB bodies, 16 Mpx images, polls every 2 s. */
+    public static ServeConfig defaults(Path registry) {
+        return new ServeConfig(registry, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_MAX_BATCH, DEFAULT_MAX_DELAY_MS,
+                DEFAULT_MAX_REQUEST_BYTES, DEFAULT_MAX_PIXELS, null, DEFAULT_POLL_MS, DEFAULT_MODEL_NAME);
+    }
+
+    public ServeConfig withHost(String newHost) {
+        return new ServeConfig(registry, newHost, port, maxBatch, maxDelayMs, maxRequestBytes, maxPixels, apiKey, pollMs, modelName);
+    }
+
+    public ServeConfig withPort(int newPort) {
+        return new ServeConfig(registry, host, newPort, maxBatch, maxDelayMs, maxRequestBytes, maxPixels, apiKey, pollMs, modelName);
+    }
+
+    public ServeConfig withBatching(int newMaxBatch, long newMaxDelayMs) {
+        return new ServeConfig(registry, host, port, newMaxBatch, newMaxDelayMs, maxRequestBytes, maxPixels, apiKey, pollMs, modelName);
+    }
+
+    public ServeConfig withLimits(long newMaxRequestBytes, long newMaxPixels) {
+        return new ServeConfig(registry, host, port, maxBatch, maxDelayMs, newMaxRequestBytes, newMaxPixels, apiKey, pollMs, modelName);
+    }
+
+    public ServeConfig withApiKey(String newApiKey) {
+        return new ServeConfig(registry, host, port, maxBatch, maxDelayMs, maxRequestBytes, maxPixels, newApiKey, pollMs, modelName);
+    }
+
+    public ServeConfig withPollMs(long newPollMs) {
+        return new ServeConfig(registry, host, port, maxBatch, maxDelayMs, maxRequestBytes, maxPixels, apiKey, newPollMs, modelName);
+    }
+
+    public ServeConfig withModelName(String newModelName) {
+        return new ServeConfig(registry, host, port, maxBatch, maxDelayMs, maxRequestBytes, maxPixels, apiKey, pollMs, newModelName);
+    }
+
+    /** The Micronaut settings this configuration implies; everything else keeps Micronaut's defaults. */
+    Map<String, Object> micronautProperties() {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("micronaut.application.name", "imed-serve");
+        p.put("micronaut.server.host", host);
+        p.put("micronaut.server.port", port);
+        p.put("micronaut.server.max-request-size", maxRequestBytes);
+        p.put("micronaut.server.multipart.enabled", true);
+        p.put("micronaut.server.multipart.max-file-size", maxRequestBytes);
+        // Our own /metrics speaks Prometheus; Micronaut's management endpoints (its JSON /metrics among them) stay off.
+        p.put("endpoints.all.enabled", false);
+        p.put("micronaut.metrics.enabled", true);
+        p.put("micronaut.metrics.export.prometheus.enabled", true);
+        p.put("micronaut.metrics.export.prometheus.descriptions", true);
+        // The request timer in ServeMetrics replaces the generic one, whose URI tag we do not need.
+        p.put("micronaut.metrics.binders.web.enabled", false);
+        return p;
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}

@@ -1,0 +1,237 @@
+package dev.imed.deploy.batch;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.imed.core.transform.InputSpec;
+import dev.imed.deploy.Rejected;
+import dev.imed.deploy.model.ServedModel;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Groups requests into batches and runs one forward pass per batch on its own thread.
+ *
+ * <p>A batch starts with the oldest waiting request and takes the following ones while they fit in
+ * {@code maxBatch} images, were prepared for the same model version and the oldest has waited less
+ * than {@code maxDelay}. It waits for more only while other requests are still being prepared
+ * ({@link #expect()}): a lone request is not held back for company that is not coming.
+ *
+ * <p>Each job carries a reference to the model it was preprocessed for; the batcher releases it once
+ * the batch is done, so a model swapped out meanwhile stays open until then.
+ */
+public final class DynamicBatcher implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DynamicBatcher.class);
+    /** While others are being prepared the batcher looks at the queue this often. */
+    private static final long WAIT_SLICE_NANOS = 200_000;
+
+    private final BatchPolicy policy;
+    private final BatchListener listener;
+    private final BlockingQueue<Job> queue;
+    private final AtomicInteger preparing = new AtomicInteger();
+    private final Thread thread;
+    private volatile boolean running = true;
+    private Job carried;
+
+    public DynamicBatcher(BatchPolicy policy, BatchListener listener) {
+        this.policy = policy;
+        this.listener = listener;
+        this.queue = new LinkedBlockingQueue<>(policy.queueCapacity());
+        this.thread = new Thread(this::loop, "imed-batcher");
+        this.thread.setDaemon(true);
+        this.thread.start();
+    }
+
+    public BatchPolicy policy() {
+        return policy;
+    }
+
+    /**
+     * Announces a request that is being prepared, so that a forming batch waits for it. Close the
+     * returned arrival (try-with-resources) whether or not it is submitted.
+     */
+    public Arrival expect() {
+        preparing.incrementAndGet();
+        return new Arrival();
+    }
+
+    /** A request on its way to the queue. */
+    public final class Arrival implements AutoCloseable {
+        private boolean counted = true;
+
+        private Arrival() {}
+
+        /**
+         * Queues {@code count} preprocessed images ({@code count × C × H × W} floats) for {@code model};
+         * the batcher takes over the caller's reference to the model and releases it when done.
+         */
+        public CompletableFuture<Scores> submit(ServedModel model, float[] images, int count) {
+            InputSpec spec = model.inputSpec();
+            if (count < 1 || images.length != count * spec.pixelsPerImage()) {
+                close();
+                model.release();
+                throw new IllegalArgumentException(count + " images need " + count * spec.pixelsPerImage()
+                        + " floats, got " + images.length);
+            }
+            Job job = new Job(model, images, count, System.nanoTime(), new CompletableFuture<>());
+            // No longer "being prepared" from here on, so the batcher does not wait for this very job.
+            close();
+            try {
+                if (!running) {
+                    throw new Rejected(Rejected.Kind.NOT_READY, "the server is shutting down");
+                }
+                if (!queue.offer(job)) {
+                    throw new Rejected(Rejected.Kind.BUSY, "the server is busy: " + policy.queueCapacity()
+                            + " requests are already waiting, retry shortly");
+                }
+                // close() may have drained the queue between the check above and the offer.
+                if (!running && queue.remove(job)) {
+                    throw new Rejected(Rejected.Kind.NOT_READY, "the server is shutting down");
+                }
+            } catch (RuntimeException e) {
+                model.release();
+                throw e;
+            }
+            return job.result;
+        }
+
+        @Override
+        public void close() {
+            if (counted) {
+                counted = false;
+                preparing.decrementAndGet();
+            }
+        }
+    }
+
+    private record Job(ServedModel model, float[] images, int count, long enqueuedNanos, CompletableFuture<Scores> result) {}
+
+    private void loop() {
+        while (running) {
+            try {
+                List<Job> batch = nextBatch();
+                if (!batch.isEmpty()) {
+                    run(batch);
+                }
+            } catch (InterruptedException e) {
+                if (!running) {
+                    break;
+                }
+            } catch (RuntimeException | Error e) {
+                // run() completes its jobs itself; this only guards the loop from dying.
+                LOG.error("batcher loop error", e);
+            }
+        }
+    }
+
+    private List<Job> nextBatch() throws InterruptedException {
+        Job first = carried != null ? carried : queue.poll(100, TimeUnit.MILLISECONDS);
+        carried = null;
+        if (first == null) {
+            return List.of();
+        }
+        List<Job> batch = new ArrayList<>();
+        batch.add(first);
+        int images = first.count();
+        long deadline = first.enqueuedNanos() + policy.maxDelayNanos();
+        while (images < policy.maxBatch()) {
+            Job next = queue.poll();
+            if (next == null) {
+                long remaining = deadline - System.nanoTime();
+                if (remaining <= 0 || preparing.get() == 0) {
+                    break;
+                }
+                next = queue.poll(Math.min(remaining, WAIT_SLICE_NANOS), TimeUnit.NANOSECONDS);
+                if (next == null) {
+                    continue;
+                }
+            }
+            if (next.model() != first.model() || images + next.count() > policy.maxBatch()) {
+                carried = next;
+                break;
+            }
+            batch.add(next);
+            images += next.count();
+        }
+        return batch;
+    }
+
+    private void run(List<Job> batch) {
+        ServedModel model = batch.get(0).model();
+        InputSpec spec = model.inputSpec();
+        int perImage = spec.pixelsPerImage();
+        int images = 0;
+        for (Job job : batch) {
+            images += job.count();
+        }
+        try {
+            float[] input = new float[images * perImage];
+            int offset = 0;
+            for (Job job : batch) {
+                System.arraycopy(job.images(), 0, input, offset, job.images().length);
+                offset += job.images().length;
+            }
+            long start = System.nanoTime();
+            float[] logits;
+            float[] probabilities;
+            try (NDManager scratch = model.student().manager().newSubManager()) {
+                NDArray x = scratch.create(input, new Shape(images, spec.channels(), spec.height(), spec.width()));
+                NDArray z = model.student().logits(x);
+                logits = z.toFloatArray();
+                probabilities = z.softmax(1).toFloatArray();
+            }
+            listener.batchDone(images, batch.size(), System.nanoTime() - start);
+            int classes = model.classCount();
+            int row = 0;
+            for (Job job : batch) {
+                int from = row * classes;
+                int to = (row + job.count()) * classes;
+                job.result().complete(new Scores(model.version(), model.classNames(), job.count(),
+                        Arrays.copyOfRange(logits, from, to), Arrays.copyOfRange(probabilities, from, to)));
+                row += job.count();
+            }
+        } catch (RuntimeException | Error e) {
+            LOG.error("forward pass of {} images on student version {} failed", images, model.version(), e);
+            for (Job job : batch) {
+                job.result().completeExceptionally(e);
+            }
+        } finally {
+            for (Job job : batch) {
+                job.model().release();
+            }
+        }
+    }
+
+    /** Stops the batcher thread; requests still queued fail as not ready. */
+    @Override
+    public void close() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        thread.interrupt();
+        try {
+            thread.join(30_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        List<Job> left = new ArrayList<>();
+        if (carried != null) {
+            left.add(carried);
+            carried = null;
+        }
+        queue.drainTo(left);
+        for (Job job : left) {
+            job.result().completeExceptionally(new Rejected(Rejected.Kind.NOT_READY, "the server is shutting down"));
+            job.model().release();
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package dev.imed.deploy.metrics;
+
+import dev.imed.deploy.batch.BatchListener;
+import dev.imed.deploy.model.LiveModel;
+import dev.imed.deploy.model.RegistryWatcher;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The meters: requests by endpoint and status with a latency histogram, batch sizes, forward-pass
+ * time, the served model version and reload outcomes.
+ */
+public final class ServeMetrics implements BatchListener {
+    private static final Duration[] LATENCY_BUCKETS = {
+        Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(20),
+        Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(500),
+        Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5)};
+    private static final double[] BATCH_BUCKETS = {1, 2, 4, 8, 16, 32, 64, 128};
+
+    private final MeterRegistry registry;
+    private final DistributionSummary batchImages;
+    private final DistributionSummary batchRequests;
+    private final Timer forward;
+    private final java.util.Map<RegistryWatcher.Outcome, Counter> reloads = new java.util.EnumMap<>(RegistryWatcher.Outcome.class);
+
+    public ServeMetrics(MeterRegistry registry, LiveModel live) {
+        this.registry = registry;
+        this.batchImages = DistributionSummary.builder("imed.batch.images")
+                .description("Images per forward pass").serviceLevelObjectives(BATCH_BUCKETS).register(registry);
+        this.batchRequests = DistributionSummary.builder("imed.batch.requests")
+                .description("Requests per forward pass").serviceLevelObjectives(BATCH_BUCKETS).register(registry);
+        this.forward = Timer.builder("imed.batch.forward")
+                .description("Time of one batched forward pass").serviceLevelObjectives(LATENCY_BUCKETS).register(registry);
+        Gauge.builder("imed.model.version", live, LiveModel::version)
+                .description("Registry version of the student being served (0: none)").strongReference(true).register(registry);
+        for (RegistryWatcher.Outcome outcome : RegistryWatcher.Outcome.values()) {
+            reloads.put(outcome, Counter.builder("imed.model.reloads").description("Registry versions tried, by outcome")
+                    .tag("outcome", outcome.name().toLowerCase(java.util.Locale.ROOT)).register(registry));
+        }
+    }
+
+    /** Records one HTTP request; {@code endpoint} must come from a small fixed set. */
+    public void request(String endpoint, int status, long nanos) {
+        Timer.builder("imed.requests")
+                .description("HTTP requests by endpoint and status")
+                .tag("endpoint", endpoint)
+                .tag("status", Integer.toString(status))
+                .serviceLevelObjectives(LATENCY_BUCKETS)
+                .register(registry)
+                .record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    public void reload(RegistryWatcher.Outcome outcome) {
+        reloads.get(outcome).increment();
+    }
+
+    @Override
+    public void batchDone(int images, int requests, long forwardNanos) {
+        batchImages.record(images);
+        batchRequests.record(requests);
+        forward.record(forwardNanos, TimeUnit.NANOSECONDS);
+    }
+}

@@ -1,0 +1,2 @@
+/** The student inference server. */
+package dev.imed.deploy;

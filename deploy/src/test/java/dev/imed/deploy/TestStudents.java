@@ -1,0 +1,95 @@
+package dev.imed.deploy;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import dev.imed.core.bundle.Bundle;
+import dev.imed.core.bundle.Manifest;
+import dev.imed.core.data.DigitDomains;
+import dev.imed.core.transform.InputSpec;
+import dev.imed.distill.registry.StudentRegistry;
+import dev.imed.distill.student.Student;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import javax.imageio.ImageIO;
+
+/** Real student bundles, real digit images and the offline reference inference the server must match. */
+public final class TestStudents {
+    private TestStudents() {}
+
+    public static Manifest manifest() {
+        return new Manifest(Manifest.FORMAT, "student", "distill", Map.of("backbone", "student-cnn", "bottleneck", 256),
+                DigitDomains.CLASSES, InputSpec.digits(), Map.of(), 0, "syn", "mnist5k", Map.of(), Map.of(), null, null, 0);
+    }
+
+    /** Publishes a freshly initialised digits student as the registry's next version. */
+    public static Bundle publish(StudentRegistry registry) {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Block net = Student.build("student-cnn", 256, 10, InputSpec.digits(), manager);
+            return registry.publish(manifest(), net);
+        }
+    }
+
+    /** Writes a digits student bundle at {@code dir}, outside any registry. */
+    public static Bundle write(Path dir, long version) {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Block net = Student.build("student-cnn", 256, 10, InputSpec.digits(), manager);
+            return Bundle.write(dir, manifest().withVersion(version), net);
+        }
+    }
+
+    public static BufferedImage digit(int index) {
+        return DigitDomains.open("mnist5k").load(index);
+    }
+
+    public static byte[] encode(BufferedImage image, String format) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            if (!ImageIO.write(image, format, out)) {
+                throw new IllegalStateException("no ImageIO writer for " + format);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    public static byte[] png(int index) {
+        return encode(digit(index), "png");
+    }
+
+    /** The model's input tensor for {@code images}, preprocessed exactly as a client of the v2 FP32 route must. */
+    public static float[] tensor(InputSpec spec, List<BufferedImage> images) {
+        float[] out = new float[images.size() * spec.pixelsPerImage()];
+        for (int i = 0; i < images.size(); i++) {
+            spec.toTensor(images.get(i), spec.evalTransforms(), new Random(0), out, i * spec.pixelsPerImage());
+        }
+        return out;
+    }
+
+    /** Softmax probabilities, row-major {@code [N, C]}, of the bundle at {@code dir} loaded offline. */
+    public static float[] offlineProbabilities(Path dir, List<BufferedImage> images) {
+        try (Student student = Student.load(dir); NDManager scratch = student.manager().newSubManager()) {
+            InputSpec spec = student.inputSpec();
+            NDArray x = scratch.create(tensor(spec, images), new Shape(images.size(), 3, spec.height(), spec.width()));
+            return student.logits(x).softmax(1).toFloatArray();
+        }
+    }
+
+    public static int argmax(float[] rows, int row, int classes) {
+        int best = 0;
+        for (int c = 1; c < classes; c++) {
+            if (rows[row * classes + c] > rows[row * classes + best]) {
+                best = c;
+            }
+        }
+        return best;
+    }
+}

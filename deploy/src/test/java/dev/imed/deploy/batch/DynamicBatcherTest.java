@@ -1,0 +1,157 @@
+package dev.imed.deploy.batch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.imed.core.transform.InputSpec;
+import dev.imed.deploy.TestStudents;
+import dev.imed.deploy.model.LiveModel;
+import dev.imed.deploy.model.ModelLoader;
+import dev.imed.deploy.model.ServedModel;
+import dev.imed.distill.registry.StudentRegistry;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Batches form from requests in flight, respect maxBatch and model boundaries, and give each request its own rows. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DynamicBatcherTest {
+    private final LiveModel first = new LiveModel();
+    private final LiveModel second = new LiveModel();
+    private Path firstDir;
+    private final List<BufferedImage> digits = new ArrayList<>();
+
+    @BeforeAll
+    void load(@TempDir Path registryDir) {
+        StudentRegistry registry = new StudentRegistry(registryDir);
+        firstDir = TestStudents.publish(registry).dir();
+        Path secondDir = TestStudents.publish(registry).dir();
+        first.swap(new ModelLoader().load(1, firstDir));
+        second.swap(new ModelLoader().load(2, secondDir));
+        for (int i = 0; i < 20; i++) {
+            digits.add(TestStudents.digit(i * 211));
+        }
+    }
+
+    @AfterAll
+    void close() {
+        first.close();
+        second.close();
+    }
+
+    @Test
+    void requestsPreparedTogetherShareForwardPassesOfAtMostMaxBatch() throws Exception {
+        List<Integer> batchSizes = new CopyOnWriteArrayList<>();
+        try (DynamicBatcher batcher = new DynamicBatcher(BatchPolicy.of(8, 1000), (images, requests, nanos) -> batchSizes.add(images))) {
+            // All 20 announce themselves before any is queued, as concurrent requests still decoding would.
+            List<DynamicBatcher.Arrival> arrivals = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                arrivals.add(batcher.expect());
+            }
+            List<CompletableFuture<Scores>> results = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                results.add(arrivals.get(i).submit(retained(first), tensor(i), 1));
+            }
+            float[] expected = TestStudents.offlineProbabilities(firstDir, digits);
+            for (int i = 0; i < 20; i++) {
+                Scores scores = results.get(i).get(30, TimeUnit.SECONDS);
+                assertThat(scores.count()).isEqualTo(1);
+                assertThat(scores.modelVersion()).isEqualTo(1);
+                for (int c = 0; c < 10; c++) {
+                    assertThat(scores.probability(0, c)).as("image %d class %d", i, c).isCloseTo(expected[i * 10 + c], within(1e-5f));
+                }
+            }
+        }
+        assertThat(batchSizes).containsExactly(8, 8, 4);
+    }
+
+    @Test
+    void aLoneRequestIsNotHeldBackForTheMaximumDelay() throws Exception {
+        try (DynamicBatcher batcher = new DynamicBatcher(BatchPolicy.of(32, 5_000), BatchListener.NONE)) {
+            long start = System.nanoTime();
+            try (DynamicBatcher.Arrival arrival = batcher.expect()) {
+                arrival.submit(retained(first), tensor(0), 1).get(30, TimeUnit.SECONDS);
+            }
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(2_000);
+        }
+    }
+
+    @Test
+    void requestsForDifferentModelVersionsNeverShareABatch() throws Exception {
+        List<Integer> batchSizes = new CopyOnWriteArrayList<>();
+        try (DynamicBatcher batcher = new DynamicBatcher(BatchPolicy.of(16, 1000), (images, requests, nanos) -> batchSizes.add(images))) {
+            List<DynamicBatcher.Arrival> arrivals = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                arrivals.add(batcher.expect());
+            }
+            List<CompletableFuture<Scores>> results = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                results.add(arrivals.get(i).submit(retained(i < 3 ? first : second), tensor(i), 1));
+            }
+            for (int i = 0; i < 6; i++) {
+                assertThat(results.get(i).get(30, TimeUnit.SECONDS).modelVersion()).isEqualTo(i < 3 ? 1 : 2);
+            }
+        }
+        assertThat(batchSizes).containsExactly(3, 3);
+    }
+
+    @Test
+    void aMultiImageRequestGetsItsOwnRows() throws Exception {
+        try (DynamicBatcher batcher = new DynamicBatcher(BatchPolicy.of(16, 1000), BatchListener.NONE)) {
+            DynamicBatcher.Arrival a = batcher.expect();
+            DynamicBatcher.Arrival b = batcher.expect();
+            float[] three = TestStudents.tensor(InputSpec.digits(), digits.subList(0, 3));
+            CompletableFuture<Scores> first3 = a.submit(retained(first), three, 3);
+            CompletableFuture<Scores> fourth = b.submit(retained(first), tensor(3), 1);
+            float[] expected = TestStudents.offlineProbabilities(firstDir, digits.subList(0, 4));
+            Scores threeScores = first3.get(30, TimeUnit.SECONDS);
+            assertThat(threeScores.count()).isEqualTo(3);
+            for (int i = 0; i < 30; i++) {
+                assertThat(threeScores.probabilities()[i]).isCloseTo(expected[i], within(1e-5f));
+            }
+            float[] fourthProbabilities = fourth.get(30, TimeUnit.SECONDS).probabilities();
+            for (int c = 0; c < 10; c++) {
+                assertThat(fourthProbabilities[c]).isCloseTo(expected[30 + c], within(1e-5f));
+            }
+        }
+    }
+
+    @Test
+    void everySubmittedModelReferenceIsReleased() throws Exception {
+        ServedModel model = new ModelLoader().load(1, firstDir);
+        LiveModel live = new LiveModel();
+        live.swap(model);
+        try (DynamicBatcher batcher = new DynamicBatcher(BatchPolicy.of(4, 10), BatchListener.NONE)) {
+            List<CompletableFuture<Scores>> results = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                try (DynamicBatcher.Arrival arrival = batcher.expect()) {
+                    results.add(arrival.submit(retained(live), tensor(i), 1));
+                }
+            }
+            for (CompletableFuture<Scores> result : results) {
+                result.get(30, TimeUnit.SECONDS);
+            }
+        }
+        assertThat(model.isClosed()).isFalse();
+        live.close();
+        assertThat(model.isClosed()).as("the batcher gave back every reference it took over").isTrue();
+    }
+
+    private float[] tensor(int image) {
+        return TestStudents.tensor(InputSpec.digits(), List.of(digits.get(image)));
+    }
+
+    /** A reference for one job, taken as a request takes it. */
+    private static ServedModel retained(LiveModel live) {
+        return live.acquire().orElseThrow();
+    }
+}
