@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
             DataCommand.class,
             TrainCommand.class,
             DistillCommand.class,
+            ServeCommand.class,
             EvaluateCommand.class,
             SweepCommand.class,
             BenchCommand.class,
