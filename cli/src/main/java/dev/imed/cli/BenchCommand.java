@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 
 /** {@code imed bench …}: speed measured against a baseline in the same run. */
 @Command(name = "bench", description = "Benchmarks that print ratios against a baseline measured in the same run.",
-        subcommands = BenchCommand.Train.class)
+        subcommands = {BenchCommand.Train.class, BenchCommand.Teacher.class})
 final class BenchCommand {
 
     @Command(name = "train", mixinStandardHelpOptions = true,
@@ -58,6 +58,23 @@ final class BenchCommand {
             }
             System.out.printf(Locale.ROOT, "PyTorch %.2f it/s  (%.1f ms/it)%n", torch, 1000 / torch);
             System.out.printf(Locale.ROOT, "DJL time per iteration / PyTorch's = %.2f (target <= 1.3)%n", torch / djl);
+            return 0;
+        }
+    }
+
+    @Command(name = "teacher", mixinStandardHelpOptions = true,
+            description = "IMED teacher inference (K digits components + fusion) against the K components alone, batch 256.")
+    static final class Teacher implements Callable<Integer> {
+        @Option(names = "--components", defaultValue = "3", description = "K (default: ${DEFAULT-VALUE})")
+        int components;
+        @Option(names = "--batch", defaultValue = "256", description = "batch size (default: ${DEFAULT-VALUE})")
+        int batch;
+        @Option(names = "--rounds", defaultValue = "20", description = "timed batches per measurement (default: ${DEFAULT-VALUE})")
+        int rounds;
+
+        @Override
+        public Integer call() {
+            System.out.println(dev.imed.fusion.bench.TeacherBenchmark.run(components, batch, rounds).describe());
             return 0;
         }
     }

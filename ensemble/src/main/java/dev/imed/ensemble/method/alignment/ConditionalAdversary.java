@@ -20,17 +20,21 @@ public final class ConditionalAdversary {
     private final SequentialBlock discriminator;
     private final boolean entropyConditioning;
     private final SequentialBlock networks;
+    private final long featureDim;
+    private final int classes;
 
     public ConditionalAdversary(long featureDim, int classes, boolean entropyConditioning) {
         this.map = new MultilinearMap(featureDim, classes);
         this.discriminator = DomainDiscriminator.create();
         this.entropyConditioning = entropyConditioning;
         this.networks = new SequentialBlock().add(map).add(discriminator);
+        this.featureDim = featureDim;
+        this.classes = classes;
     }
 
     public void initialize(NDManager manager) {
-        map.initialize(manager, DataType.FLOAT32, new Shape(1, 1));
-        discriminator.initialize(manager, DataType.FLOAT32, new Shape(1, map.outputDim()));
+        // Initialised as one container, so that it records its input shapes and can be saved in checkpoints.
+        networks.initialize(manager, DataType.FLOAT32, new Shape(1, featureDim), new Shape(1, classes));
     }
 
     /** The map and the discriminator, as one block (the map's random matrices are not trained). */

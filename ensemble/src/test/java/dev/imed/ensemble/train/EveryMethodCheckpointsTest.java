@@ -1,0 +1,23 @@
+package dev.imed.ensemble.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.imed.core.bundle.Bundle;
+import dev.imed.core.data.DigitDomains;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Every method's own networks must survive a checkpoint: a CDAN run once died at its first checkpoint. */
+class EveryMethodCheckpointsTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"source-only", "dann", "cdan", "cdan+e", "mcc", "cdan+mcc"})
+    void trainsThroughACheckpointAndWritesABundle(String method, @TempDir Path dir) {
+        ComponentConfig config = ComponentConfig.digits(method, "syn", "syn").withIterations(4).withCheckpointEvery(2).withBatchSize(8);
+        Bundle bundle = ComponentTrainer.train(config, DigitDomains.open("syn:60:0"), DigitDomains.open("syn:60:1"), dir.resolve("c"));
+        assertThat(bundle.manifest().method()).isEqualTo(method);
+        assertThat(ComponentTrainer.checkpointFile(dir.resolve("c"))).doesNotExist();
+    }
+}

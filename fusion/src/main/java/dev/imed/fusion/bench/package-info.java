@@ -1,0 +1,2 @@
+/** Benchmark of teacher inference against its components alone. */
+package dev.imed.fusion.bench;
