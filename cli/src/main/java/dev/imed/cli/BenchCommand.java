@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 
 /** {@code imed bench …}: speed measured against a baseline in the same run. */
 @Command(name = "bench", description = "Benchmarks that print ratios against a baseline measured in the same run.",
-        subcommands = {BenchCommand.Train.class, BenchCommand.Teacher.class})
+        subcommands = {BenchCommand.Train.class, BenchCommand.Teacher.class, BenchCommand.Serve.class})
 final class BenchCommand {
 
     @Command(name = "train", mixinStandardHelpOptions = true,
@@ -75,6 +75,19 @@ final class BenchCommand {
         @Override
         public Integer call() {
             System.out.println(dev.imed.fusion.bench.TeacherBenchmark.run(components, batch, rounds).describe());
+            return 0;
+        }
+    }
+
+    @Command(name = "serve", mixinStandardHelpOptions = true,
+            description = "Inference API: latency at concurrency 1 against the raw forward, throughput at 16 with and without batching.")
+    static final class Serve implements Callable<Integer> {
+        @picocli.CommandLine.Parameters(arity = "0..1", paramLabel = "REQUESTS", description = "requests per measurement")
+        String requests;
+
+        @Override
+        public Integer call() throws Exception {
+            dev.imed.deploy.bench.ServeBenchmark.main(requests == null ? new String[0] : new String[] {requests});
             return 0;
         }
     }
