@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code imed sweep components}: the component table over tasks, methods and seeds. */
-@Command(name = "sweep", description = "Train and tabulate many runs.", subcommands = SweepCommand.Components.class)
+@Command(name = "sweep", description = "Train and tabulate many runs.", subcommands = {SweepCommand.Components.class, SweepCommand.Teachers.class})
 final class SweepCommand {
 
     @Command(name = "components", mixinStandardHelpOptions = true,
@@ -44,6 +44,52 @@ final class SweepCommand {
             ComponentSweep.write(out, runs, command);
             System.out.println(ComponentSweep.markdown(runs));
             System.out.println("report: " + out.resolve("results.md"));
+            return 0;
+        }
+    }
+
+    @Command(name = "teachers", mixinStandardHelpOptions = true,
+            description = "The fusion table: per task, ensemble and seed, components, averaging, vote, global, FC and IMED fusion.")
+    static final class Teachers implements Callable<Integer> {
+        @Option(names = "--tasks", defaultValue = "syn->mnist5k,uci1797->mnist5k,mnist5k->uci1797",
+                description = "comma-separated SOURCE->TARGET (default: ${DEFAULT-VALUE})")
+        String tasks;
+        @Option(names = "--ensembles", defaultValue = "mixed,authors", description = "mixed (dann, cdan, mcc) and/or authors (3× cdan+mcc) (default: ${DEFAULT-VALUE})")
+        String ensembles;
+        @Option(names = "--fusions", defaultValue = "average,vote,global,fc,imed", description = "fusions to train (default: ${DEFAULT-VALUE})")
+        String fusions;
+        @Option(names = "--seeds", defaultValue = "3", description = "seeds 0..N-1 (default: ${DEFAULT-VALUE})")
+        int seeds;
+        @Option(names = "--component-iters", defaultValue = "1000", description = "iterations per component (default: ${DEFAULT-VALUE})")
+        int componentIterations;
+        @Option(names = "--teacher-iters", defaultValue = "500", description = "iterations per teacher (default: ${DEFAULT-VALUE})")
+        int teacherIterations;
+        @Option(names = "--beta1", defaultValue = "1", description = "weight of MCC on the teacher (default: ${DEFAULT-VALUE})")
+        float beta1;
+        @Option(names = "--beta2", defaultValue = "1", description = "weight of the adversarial loss on the teacher (default: ${DEFAULT-VALUE})")
+        float beta2;
+        @Option(names = "--sam", description = "train teachers with SAM")
+        boolean sam;
+        @Option(names = "--work", defaultValue = "runs", description = "where bundles are kept and reused (default: ${DEFAULT-VALUE})")
+        Path work;
+        @Option(names = "--out", required = true, description = "report directory")
+        Path out;
+
+        @Override
+        public Integer call() {
+            java.util.List<java.util.Map<String, Object>> details = new java.util.ArrayList<>();
+            var entries = dev.imed.fusion.experiment.TeacherSweep.run(work, Task.parseAll(tasks),
+                    Arrays.stream(ensembles.split(",")).map(String::trim).map(dev.imed.fusion.experiment.TeacherSweep.Ensemble::parse).toList(),
+                    LongStream.range(0, seeds).boxed().toList(),
+                    Arrays.stream(fusions.split(",")).map(String::trim).map(dev.imed.fusion.net.FusionKind::parse).toList(),
+                    c -> c.withIterations(componentIterations),
+                    t -> t.withIterations(teacherIterations).withWeights(beta1, beta2).withSam(sam), details);
+            String command = "./imed sweep teachers --tasks " + tasks + " --ensembles " + ensembles + " --fusions " + fusions
+                    + " --seeds " + seeds + " --component-iters " + componentIterations + " --teacher-iters " + teacherIterations
+                    + " --beta1 " + beta1 + " --beta2 " + beta2 + (sam ? " --sam" : "") + " --out " + out;
+            dev.imed.fusion.experiment.TeacherSweep.write(out, entries, details, command);
+            System.out.println(dev.imed.fusion.experiment.TeacherSweep.markdown(entries));
+            System.out.println("report: " + out.resolve("fusion-results.md"));
             return 0;
         }
     }

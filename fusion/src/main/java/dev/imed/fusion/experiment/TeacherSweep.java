@@ -1,0 +1,180 @@
+package dev.imed.fusion.experiment;
+
+import dev.imed.core.bundle.AtomicFiles;
+import dev.imed.core.bundle.Bundle;
+import dev.imed.core.bundle.BundleException;
+import dev.imed.core.bundle.Json;
+import dev.imed.ensemble.experiment.ComponentSweep;
+import dev.imed.ensemble.experiment.Stats;
+import dev.imed.ensemble.experiment.Task;
+import dev.imed.ensemble.train.ComponentConfig;
+import dev.imed.fusion.net.FusionKind;
+import dev.imed.fusion.teacher.TeacherConfig;
+import dev.imed.fusion.teacher.TeacherTrainer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * For each task, ensemble and seed: trains (or reuses) the K components, then every fusion over
+ * them, and tabulates target accuracy (components, averaging, vote and the trained fusions) with the
+ * IMED teacher's gate statistics and its agreement with each component and with averaging.
+ */
+public final class TeacherSweep {
+    /** A named ensemble: the member methods and how a member's seed derives from the run's seed. */
+    public record Ensemble(String name, List<String> methods, List<Long> seedOffsets) {
+        /** Mixed members: DANN, CDAN and MCC. */
+        public static Ensemble mixed() {
+            return new Ensemble("mixed", List.of("dann", "cdan", "mcc"), List.of(0L, 0L, 0L));
+        }
+
+        /** The IMED authors' kind: three CDAN+MCC members that differ only by seed. */
+        public static Ensemble authors() {
+            return new Ensemble("cdan+mcc×3", List.of("cdan+mcc", "cdan+mcc", "cdan+mcc"), List.of(0L, 100L, 200L));
+        }
+
+        public static Ensemble parse(String name) {
+            return switch (name) {
+                case "mixed" -> mixed();
+                case "authors", "cdan+mcc" -> authors();
+                default -> throw new IllegalArgumentException("unknown ensemble '" + name + "' (known: mixed, authors)");
+            };
+        }
+    }
+
+    /** One row entry: a model's target accuracy in one run. */
+    public record Entry(Task task, String ensemble, long seed, String model, double accuracy) {}
+
+    private TeacherSweep() {}
+
+    public static List<Entry> run(Path work, List<Task> tasks, List<Ensemble> ensembles, List<Long> seeds, List<FusionKind> fusions,
+                                  UnaryOperator<ComponentConfig> componentSettings, UnaryOperator<TeacherConfig> teacherSettings,
+                                  List<Map<String, Object>> details) {
+        List<Entry> entries = new ArrayList<>();
+        for (Task task : tasks) {
+            for (Ensemble ensemble : ensembles) {
+                for (long seed : seeds) {
+                    List<Path> members = new ArrayList<>();
+                    for (int i = 0; i < ensemble.methods().size(); i++) {
+                        ComponentConfig config = componentSettings.apply(ComponentConfig.digits(ensemble.methods().get(i),
+                                task.source(), task.target())).withSeed(seed + ensemble.seedOffsets().get(i));
+                        members.add(ComponentSweep.trainOrReuse(work.resolve("components"), task, config).dir());
+                    }
+                    Map<String, Object> imedTarget = null;
+                    for (FusionKind fusion : fusions) {
+                        TeacherConfig config = teacherSettings.apply(TeacherConfig.defaults(members, task.source(), task.target())
+                                .withFusion(fusion).withSeed(seed));
+                        Bundle teacher = trainOrReuse(work.resolve("teachers").resolve(task.slug()), config);
+                        @SuppressWarnings("unchecked")
+                        Map<String, Object> target = (Map<String, Object>) teacher.manifest().metrics().get("target");
+                        if (entries.stream().noneMatch(e -> e.task().equals(task) && e.ensemble().equals(ensemble.name())
+                                && e.seed() == seed && e.model().startsWith("component"))) {
+                            @SuppressWarnings("unchecked")
+                            List<Number> components = (List<Number>) target.get("componentAccuracy");
+                            for (int i = 0; i < components.size(); i++) {
+                                entries.add(new Entry(task, ensemble.name(), seed, "component " + (i + 1) + " (" + ensemble.methods().get(i) + ")",
+                                        components.get(i).doubleValue()));
+                            }
+                            entries.add(new Entry(task, ensemble.name(), seed, "best component", components.stream().mapToDouble(Number::doubleValue).max().orElse(Double.NaN)));
+                        }
+                        entries.add(new Entry(task, ensemble.name(), seed, label(fusion), ((Number) target.get("accuracy")).doubleValue()));
+                        if (fusion == FusionKind.IMED) {
+                            imedTarget = target;
+                        }
+                    }
+                    if (imedTarget != null) {
+                        Map<String, Object> detail = new LinkedHashMap<>();
+                        detail.put("task", task.toString());
+                        detail.put("ensemble", ensemble.name());
+                        detail.put("seed", seed);
+                        detail.put("imedAccuracy", imedTarget.get("accuracy"));
+                        detail.put("componentAccuracy", imedTarget.get("componentAccuracy"));
+                        detail.put("averageAccuracy", imedTarget.get("averageAccuracy"));
+                        detail.put("agreementWithComponents", imedTarget.get("agreementWithComponents"));
+                        detail.put("agreementWithAverage", imedTarget.get("agreementWithAverage"));
+                        detail.put("gates", imedTarget.get("gates"));
+                        details.add(detail);
+                    }
+                }
+            }
+        }
+        return entries;
+    }
+
+    static String label(FusionKind fusion) {
+        return switch (fusion) {
+            case AVERAGE -> "averaging";
+            case VOTE -> "majority vote";
+            case GLOBAL -> "non-instance-aware fusion";
+            case FC -> "FC fusion";
+            case IMED -> "IMED teacher";
+        };
+    }
+
+    static Bundle trainOrReuse(Path work, TeacherConfig config) {
+        Path dir = work.resolve(config.fusion().id() + "-seed" + config.seed() + "-" + Integer.toHexString(config.toString().hashCode()));
+        if (Files.isDirectory(dir)) {
+            try {
+                return Bundle.open(dir);
+            } catch (BundleException e) {
+                // Retrain a damaged bundle rather than trust it.
+            }
+        }
+        return TeacherTrainer.train(config, dir);
+    }
+
+    /** A markdown table per ensemble: rows are models, columns the tasks and the mean over tasks (mean ± sd over seeds). */
+    public static String markdown(List<Entry> entries) {
+        StringBuilder out = new StringBuilder();
+        for (String ensemble : entries.stream().map(Entry::ensemble).distinct().toList()) {
+            List<Entry> of = entries.stream().filter(e -> e.ensemble().equals(ensemble)).toList();
+            List<Task> tasks = of.stream().map(Entry::task).distinct().toList();
+            out.append("\n### Ensemble: ").append(ensemble).append("\n\n| model |");
+            tasks.forEach(t -> out.append(' ').append(t.label()).append(" |"));
+            out.append(" mean |\n|---|");
+            tasks.forEach(t -> out.append("---:|"));
+            out.append("---:|\n");
+            for (String model : of.stream().map(Entry::model).distinct().toList()) {
+                out.append("| ").append(model).append(" |");
+                Map<Long, List<Double>> perSeed = new LinkedHashMap<>();
+                for (Task task : tasks) {
+                    List<Entry> cell = of.stream().filter(e -> e.task().equals(task) && e.model().equals(model)).toList();
+                    out.append(' ').append(Stats.of(cell.stream().map(Entry::accuracy).toList()).format()).append(" |");
+                    cell.forEach(e -> perSeed.computeIfAbsent(e.seed(), s -> new ArrayList<>()).add(e.accuracy()));
+                }
+                List<Double> means = perSeed.values().stream()
+                        .filter(v -> v.size() == tasks.size())
+                        .map(v -> v.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN)).toList();
+                out.append(' ').append(Stats.of(means).format()).append(" |\n");
+            }
+        }
+        return out.toString();
+    }
+
+    public static void write(Path out, List<Entry> entries, List<Map<String, Object>> details, String command) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("command", command);
+        json.put("entries", entries.stream().map(e -> Map.of("task", e.task().toString(), "ensemble", e.ensemble(),
+                "seed", e.seed(), "model", e.model(), "accuracy", e.accuracy())).toList());
+        json.put("imedDetails", details);
+        Json.writeFile(out.resolve("fusion-results.json"), json);
+        StringBuilder md = new StringBuilder("# Fusion table: target accuracy (%)\n\nMade by:\n\n```\n" + command + "\n```\n");
+        md.append(markdown(entries));
+        md.append("\n## IMED teacher: gates and agreement\n\n| task | ensemble | seed | IMED | agreement with components (%) | with averaging (%) | gate b mean per component | b sd across instances | a1 sd across instances |\n|---|---|---:|---:|---|---:|---|---:|---:|\n");
+        for (Map<String, Object> d : details) {
+            @SuppressWarnings("unchecked")
+            Map<String, Map<String, Object>> gates = (Map<String, Map<String, Object>>) d.get("gates");
+            Map<String, Object> b = gates.getOrDefault("b", Map.of());
+            Map<String, Object> a = gates.getOrDefault("a1", Map.of());
+            md.append("| ").append(d.get("task")).append(" | ").append(d.get("ensemble")).append(" | ").append(d.get("seed"))
+                    .append(" | ").append(d.get("imedAccuracy")).append(" | ").append(d.get("agreementWithComponents"))
+                    .append(" | ").append(d.get("agreementWithAverage")).append(" | ").append(b.get("meanPerComponent"))
+                    .append(" | ").append(b.get("meanSdAcrossInstances")).append(" | ").append(a.get("meanSdAcrossInstances")).append(" |\n");
+        }
+        AtomicFiles.writeString(out.resolve("fusion-results.md"), md.toString());
+    }
+}
