@@ -13,7 +13,12 @@ import java.util.Locale;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.annotations.XYTextAnnotation;
+import java.text.DecimalFormat;
 import org.jfree.chart.axis.CategoryAxis;
+import org.jfree.chart.labels.ItemLabelAnchor;
+import org.jfree.chart.labels.ItemLabelPosition;
+import org.jfree.chart.labels.StandardCategoryItemLabelGenerator;
+import org.jfree.chart.ui.TextAnchor;
 import org.jfree.chart.axis.CategoryLabelPositions;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.NumberTickUnit;
@@ -65,7 +70,8 @@ public final class Charts {
             for (String category : categories) {
                 Stats s = value.of(row, category);
                 if (s.n() > 0) {
-                    data.add(s.mean(), s.sd(), row.label(), category);
+                    // One run has no spread: no whisker rather than a flat one.
+                    data.add((Number) s.mean(), s.n() > 1 ? (Number) s.sd() : null, row.label(), category);
                 }
             }
         }
@@ -89,6 +95,13 @@ public final class Charts {
         bars.setErrorIndicatorPaint(Color.DARK_GRAY);
         for (int i = 0; i < rows.size(); i++) {
             bars.setSeriesPaint(i, PALETTE[i % PALETTE.length]);
+        }
+        if (rows.size() * categories.size() <= 40) {
+            // Few enough bars to print each value above its bar.
+            bars.setDefaultItemLabelGenerator(new StandardCategoryItemLabelGenerator("{2}", new DecimalFormat("0.0")));
+            bars.setDefaultItemLabelFont(new Font("SansSerif", Font.PLAIN, 11));
+            bars.setDefaultItemLabelsVisible(true);
+            bars.setDefaultPositiveItemLabelPosition(new ItemLabelPosition(ItemLabelAnchor.OUTSIDE12, TextAnchor.BOTTOM_CENTER));
         }
         CategoryPlot plot = new CategoryPlot(data, x, y, bars);
         plot.setBackgroundPaint(Color.WHITE);

@@ -15,9 +15,9 @@ public final class MarkdownReport {
         StringBuilder md = new StringBuilder();
         int seeds = results.seeds().size();
         md.append("# ").append(results.title()).append(": IMED teacher and student against averaging and single components\n\n");
-        md.append(String.format(Locale.ROOT, "Target %s (%%) of every model on %d task%s, %s over %s. ", results.metricLabel(),
+        md.append(String.format(Locale.ROOT, "Target %s (%%) of every model on %d task%s, %s. ", results.metricLabel(),
                 results.tasks().size(), results.tasks().size() == 1 ? "" : "s",
-                seeds > 1 ? "mean ± sd" : "one run", seeds > 1 ? seeds + " seeds" : "1 seed"));
+                seeds > 1 ? "mean ± sd over " + seeds + " seeds" : "one run (seed 0)"));
         md.append("Target labels are used for these measurements only, never for training. Made by:\n\n```\n")
                 .append(results.command()).append("\n```\n\n");
 
@@ -30,7 +30,9 @@ public final class MarkdownReport {
         md.append("## ").append(capitalize(results.metricLabel())).append(" (%)\n\n");
         md.append(accuracyTable(results, table));
         if (results.rows().stream().anyMatch(RowInfo::member)) {
-            md.append("\n\\* fused by the teacher. The mean column averages the tasks per seed first.\n");
+            md.append("\n\\* fused by the teacher.").append(results.tasks().size() <= 1 ? "\n"
+                    : seeds > 1 ? " The mean column averages the tasks per seed first, then gives mean ± sd over seeds.\n"
+                    : " The mean column averages the tasks.\n");
         }
         md.append("\n![").append(results.metricLabel()).append(" per method and task](").append(files.relative(files.accuracyChart()))
                 .append(")\n\n");
@@ -66,17 +68,19 @@ public final class MarkdownReport {
 
     static String accuracyTable(SuiteResults results, ResultsTable table) {
         List<String> tasks = table.taskNames();
+        // With one task the mean column would only repeat it.
+        boolean meanColumn = tasks.size() > 1;
         StringBuilder md = new StringBuilder("| model |");
         tasks.forEach(t -> md.append(' ').append(t).append(" |"));
-        md.append(" mean |\n|---|");
+        md.append(meanColumn ? " mean |\n|---|" : "\n|---|");
         tasks.forEach(t -> md.append("---:|"));
-        md.append("---:|\n");
+        md.append(meanColumn ? "---:|\n" : "\n");
         for (RowInfo row : table.rowsWithRuns()) {
             md.append("| ").append(row.label()).append(row.member() ? " \\*" : "").append(" |");
             for (String task : tasks) {
                 md.append(' ').append(table.cell(row.id(), task).format()).append(" |");
             }
-            md.append(' ').append(table.mean(row.id()).format()).append(" |\n");
+            md.append(meanColumn ? " " + table.mean(row.id()).format() + " |\n" : "\n");
         }
         return md.toString();
     }

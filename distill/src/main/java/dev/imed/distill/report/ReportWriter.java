@@ -4,7 +4,10 @@ import dev.imed.core.bundle.AtomicFiles;
 import dev.imed.core.bundle.Json;
 import dev.imed.distill.report.SuiteResults.RowInfo;
 import dev.imed.distill.report.SuiteResults.RunResult;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -71,7 +74,21 @@ public final class ReportWriter {
 
         ReportFiles files = new ReportFiles(out, json, out.resolve("results.md"), accuracyChart, perClassChart, confusion);
         AtomicFiles.writeString(files.markdown(), MarkdownReport.render(results, files));
+        shareable(out);
         return files;
+    }
+
+    /** Atomic writes go through private temporary files; a report is for sharing, so it is made readable to all. */
+    private static void shareable(Path dir) {
+        try (var files = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                if (Files.isRegularFile(p) && Files.getFileStore(p).supportsFileAttributeView("posix")) {
+                    Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-r--r--"));
+                }
+            }
+        } catch (IOException e) {
+            // Permissions are a courtesy; the report itself is complete.
+        }
     }
 
     /** A file-system-safe name: {@code A→W} → {@code A-to-W}, {@code component:cdan+mcc} → {@code component-cdan_mcc}. */

@@ -153,6 +153,13 @@ public final class SuiteRunner {
                 options.log().println("measuring parameters, multiply-adds and latency…");
             }
             cost = CostMeter.measure(firstBundles.get("member"), firstBundles.get("teacher"), firstBundles.get("student"), options.cost());
+            double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+            int cores = Runtime.getRuntime().availableProcessors();
+            if (load >= 0) {
+                // Latency on a busy machine mostly measures the queue: say how busy it was.
+                notes.add(String.format(Locale.ROOT, "Latency was measured with a system load average of %.1f on %d core%s%s.",
+                        load, cores, cores == 1 ? "" : "s", load > cores ? ": the machine was busy, so it is inflated" : ""));
+            }
         }
         SuiteResults results = new SuiteResults(preset.name(), preset.title(), options.command(), Instant.now().toString(),
                 preset.perClassAccuracy() ? SuiteResults.MEAN_CLASS_ACCURACY : SuiteResults.ACCURACY, preset.perClassAccuracy(),
@@ -395,7 +402,18 @@ public final class SuiteRunner {
                 .withStudent(new SuitePreset.StudentSettings(studentBackbone, null, preset.student().iterations(),
                         preset.student().batchSize(), preset.student().lr()))
                 .withTasks(tasks.stream().map(t -> new SuitePreset.TaskSpec(t.spec().name(), t.task().source(), t.task().target())).toList());
-        return Json.MAPPER.convertValue(resolved, new TypeReference<LinkedHashMap<String, Object>>() {});
+        return withoutNulls(Json.MAPPER.convertValue(resolved, new TypeReference<LinkedHashMap<String, Object>>() {}));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> withoutNulls(Map<String, Object> map) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        map.forEach((k, v) -> {
+            if (v != null) {
+                out.put(k, v instanceof Map<?, ?> m ? withoutNulls((Map<String, Object>) m) : v);
+            }
+        });
+        return out;
     }
 
     private String backbone(String section, String template, String fallback, String option) {
