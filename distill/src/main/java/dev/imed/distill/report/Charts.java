@@ -66,9 +66,11 @@ public final class Charts {
     public static void groupedBars(Path file, String title, String subtitle, String categoryLabel, String valueLabel,
                                    List<RowInfo> rows, List<String> categories, BarValue value) {
         DefaultStatisticalCategoryDataset data = new DefaultStatisticalCategoryDataset();
+        boolean whiskers = false;
         for (RowInfo row : rows) {
             for (String category : categories) {
                 Stats s = value.of(row, category);
+                whiskers |= s.n() > 1;
                 if (s.n() > 0) {
                     // One run has no spread: no whisker rather than a flat one.
                     data.add((Number) s.mean(), s.n() > 1 ? (Number) s.sd() : null, row.label(), category);
@@ -96,8 +98,8 @@ public final class Charts {
         for (int i = 0; i < rows.size(); i++) {
             bars.setSeriesPaint(i, PALETTE[i % PALETTE.length]);
         }
-        if (rows.size() * categories.size() <= 40) {
-            // Few enough bars to print each value above its bar.
+        if (!whiskers && rows.size() * categories.size() <= 40) {
+            // Few enough bars, and no whiskers in the way: each value is printed above its bar.
             bars.setDefaultItemLabelGenerator(new StandardCategoryItemLabelGenerator("{2}", new DecimalFormat("0.0")));
             bars.setDefaultItemLabelFont(new Font("SansSerif", Font.PLAIN, 11));
             bars.setDefaultItemLabelsVisible(true);

@@ -127,6 +127,7 @@ class ReportWriterTest {
         if (view != null) {
             ReportWriter.write(results(false, 3), Path.of(view, "office31"));
             ReportWriter.write(results(true, 3), Path.of(view, "visda"));
+            ReportWriter.write(results(false, 1), Path.of(view, "one-seed"));
             List<String> classes = java.util.stream.IntStream.range(0, 65).mapToObj(i -> "Class_name_" + i).toList();
             long[][] counts = new long[65][65];
             for (int i = 0; i < 65; i++) {

@@ -82,6 +82,13 @@ class PhotoSuitesTest {
         }
         assertThat(second.results().runs()).extracting(SuiteResults.RunResult::accuracy)
                 .containsExactlyElementsOf(first.results().runs().stream().map(SuiteResults.RunResult::accuracy).toList());
+
+        // A run killed before its student was written: the student trains again (and the evaluation, if its
+        // weights came out different), nothing before it does.
+        dev.imed.core.bundle.AtomicFiles.deleteRecursively(first.studentBundles().get(0));
+        SuiteSummary third = SuiteRunner.run(preset, options(root, "office31", null));
+        assertThat(third.stages()).filteredOn(r -> !r.reused()).extracting(r -> r.stage().kind())
+                .contains(StageKind.STUDENT).doesNotContain(StageKind.COMPONENT, StageKind.TEACHER, StageKind.SOURCE_ONLY_STUDENT);
     }
 
     @Test
