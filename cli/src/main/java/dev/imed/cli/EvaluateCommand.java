@@ -28,12 +28,13 @@ import picocli.CommandLine.Parameters;
  * {@code imed evaluate --suite NAME --out DIR}: a whole benchmark suite, trained or resumed, with its report.
  */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = {"Measure a bundle's accuracy (and per-class accuracy) on a labelled domain,",
-            "or run a benchmark suite end to end (components, averaging, IMED teacher, IMED student, source-only student)",
-            "and write its report: results.json, results.md, charts and a cost table.",
+        description = {"Measure a bundle's accuracy (and per-class accuracy) on a labelled domain, or run a",
+            "benchmark suite end to end (components, averaging, IMED teacher, IMED student, source-only",
+            "student) and write its report: results.json, results.md, charts and a cost table.",
             "",
             "  imed evaluate BUNDLE --domain D",
-            "  imed evaluate --suite digits|office31|officehome|visda [--root DIR] [--backbone-weights FILE] --out DIR"})
+            "  imed evaluate --suite digits|office31|officehome|visda [--root DIR]",
+            "                [--backbone-weights FILE] [--tasks A->W,...] [--seeds N] --out DIR"})
 final class EvaluateCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
