@@ -1,32 +1,69 @@
 package dev.imed.cli;
 
-import dev.imed.ensemble.experiment.ComponentSweep;
-import dev.imed.ensemble.experiment.Task;
-import dev.imed.ensemble.train.ComponentConfig;
+import dev.imed.distill.suite.SuiteInputs;
+import dev.imed.distill.suite.SuitePreset;
+import dev.imed.distill.suite.SuitePresets;
+import dev.imed.distill.suite.SuiteRunner;
+import dev.imed.distill.suite.SuiteSummary;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code imed demo}: the main job on the embedded digits data, end to end. */
+/**
+ * {@code imed demo}: the main job on the embedded digits data, end to end: three components (DANN, CDAN,
+ * MCC), averaging, the IMED teacher, the IMED student, the student trained on the source alone, and the
+ * report with its charts. The budgets are cut so that it finishes in minutes on two CPU cores.
+ */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Run the main job on the built-in digits task syn -> mnist5k and write a report.")
+        description = {"Run the main job on the built-in digits task syn -> mnist5k end to end and write a report:",
+            "3 components (dann, cdan, mcc), averaging, IMED teacher, IMED student, source-only student, charts.",
+            "Resumable: run it again and finished stages are reused."})
 final class DemoCommand implements Callable<Integer> {
-    @Option(names = "--out", defaultValue = "runs/demo", description = "run directory (default: ${DEFAULT-VALUE})")
+    // Budgets for < 10 minutes on 2 idle cores: LeNet components train at roughly 10–15 it/s, students a bit faster.
+    static final int COMPONENT_ITERATIONS = 800;
+    static final int TEACHER_ITERATIONS = 400;
+    static final int STUDENT_ITERATIONS = 800;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--out", defaultValue = "runs/demo", description = "run directory: report and bundles (default: ${DEFAULT-VALUE})")
     Path out;
-    @Option(names = "--iters", defaultValue = "1000", description = "iterations per component (default: ${DEFAULT-VALUE})")
-    int iterations;
+    @Option(names = {"--component-iters", "--iters"}, defaultValue = "" + COMPONENT_ITERATIONS,
+            description = "iterations per component (default: ${DEFAULT-VALUE})")
+    int componentIterations;
+    @Option(names = "--teacher-iters", defaultValue = "" + TEACHER_ITERATIONS, description = "teacher iterations (default: ${DEFAULT-VALUE})")
+    int teacherIterations;
+    @Option(names = "--student-iters", defaultValue = "" + STUDENT_ITERATIONS,
+            description = "iterations per student, distilled and source-only (default: ${DEFAULT-VALUE})")
+    int studentIterations;
+    @Option(names = "--seeds", defaultValue = "1", description = "seeds (default: ${DEFAULT-VALUE})")
+    int seeds;
+    @Option(names = "--baselines", split = ",", defaultValue = "",
+            description = "extra components to report beside the members, e.g. source-only,cdan+e (default: none, to stay quick)")
+    List<String> baselines;
 
     @Override
     public Integer call() {
-        Task task = new Task("syn", "mnist5k");
-        List<ComponentSweep.Run> runs = ComponentSweep.run(out.resolve("components"), List.of(task),
-                List.of("dann", "cdan", "mcc"), List.of(0L),
-                t -> ComponentConfig.digits("dann", t.source(), t.target()).withIterations(iterations));
-        ComponentSweep.write(out, runs, "./imed demo --out " + out + " --iters " + iterations);
-        System.out.println(ComponentSweep.markdown(runs));
-        System.out.println("report: " + out.resolve("results.md"));
+        SuitePreset demo = preset(componentIterations, teacherIterations, studentIterations, seeds,
+                baselines.stream().map(String::trim).filter(s -> !s.isEmpty()).toList());
+        String command = "imed " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        SuiteSummary summary = SuiteRunner.run(demo, SuiteOptions.options(out.resolve("work"), out.resolve("report"),
+                SuiteInputs.none(), command.trim()));
+        SuiteOptions.printSummary(summary);
         return 0;
+    }
+
+    /** The digits preset cut to the demo: syn → mnist5k, members dann, cdan and mcc, these budgets. */
+    static SuitePreset preset(int componentIterations, int teacherIterations, int studentIterations, int seeds,
+                              List<String> baselines) {
+        SuitePreset digits = SuitePresets.builtIn("digits");
+        return digits.selectTasks(List.of("syn→mnist5k"))
+                .withComponents(digits.components().withMethods(List.of("dann", "cdan", "mcc"), baselines))
+                .withIterations(componentIterations, teacherIterations, studentIterations)
+                .withSeeds(seeds);
     }
 }

@@ -1,0 +1,96 @@
+package dev.imed.distill.suite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.imed.distill.suite.SuitePreset.TaskSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SuitePresetsTest {
+
+    @Test
+    void builtInPresetsHaveThePublishedTasks() {
+        assertThat(SuitePresets.builtIn("digits").tasks()).extracting(TaskSpec::name)
+                .containsExactly("syn→mnist5k", "uci1797→mnist5k", "mnist5k→uci1797");
+        assertThat(SuitePresets.builtIn("office31").tasks()).extracting(TaskSpec::name)
+                .containsExactly("A→W", "D→W", "W→D", "A→D", "D→A", "W→A");
+        SuitePreset home = SuitePresets.builtIn("officehome");
+        assertThat(home.tasks()).hasSize(12).extracting(TaskSpec::name).contains("Ar→Cl", "Rw→Pr", "Pr→Ar").doesNotHaveDuplicates();
+        SuitePreset visda = SuitePresets.builtIn("visda");
+        assertThat(visda.tasks()).singleElement().satisfies(t -> {
+            assertThat(t.source()).isEqualTo("visda:{root}/train");
+            assertThat(t.target()).isEqualTo("visda:{root}/validation");
+        });
+        assertThat(visda.perClassAccuracy()).isTrue();
+
+        SuitePreset digits = SuitePresets.builtIn("digits");
+        assertThat(digits.components().members()).containsExactly("dann", "cdan", "mcc");
+        assertThat(digits.components().backbone()).isEqualTo("lenet");
+        assertThat(digits.components().lr()).isEqualTo(0.01f);
+        assertThat(digits.student().backbone()).isEqualTo("student-cnn");
+        assertThat(digits.seeds()).isEqualTo(3);
+        SuitePreset office = SuitePresets.builtIn("office31");
+        assertThat(office.components().lr()).isEqualTo(0.003f);
+        assertThat(office.components().batchSize()).isEqualTo(32);
+        assertThat(office.components().iterations()).isEqualTo(500 * 20);
+        assertThat(office.student().iterations()).isEqualTo(500 * 5);
+        assertThat(office.components().fallbackBackbone()).isEqualTo("resnet50");
+    }
+
+    @Test
+    void presetsRoundTripThroughYaml(@TempDir Path dir) throws IOException {
+        for (String name : SuitePresets.BUILT_IN) {
+            SuitePreset preset = SuitePresets.builtIn(name);
+            Path file = dir.resolve(name + ".yaml");
+            Files.writeString(file, SuitePresets.toYaml(preset));
+            assertThat(SuitePresets.load(file)).as(name).isEqualTo(preset);
+        }
+        // The shipped text itself, comments and all, is what a user copies.
+        Path copy = dir.resolve("copy.yaml");
+        Files.writeString(copy, SuitePresets.builtInText("office31").replace("seeds: 3", "seeds: 1"));
+        assertThat(SuitePresets.load(copy).seeds()).isEqualTo(1);
+    }
+
+    @Test
+    void editedPresetsAreCheckedWithClearMessages(@TempDir Path dir) throws IOException {
+        Path typo = dir.resolve("typo.yaml");
+        Files.writeString(typo, SuitePresets.builtInText("digits").replace("seeds: 3", "seed: 3"));
+        assertThatThrownBy(() -> SuitePresets.load(typo)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("\"seed\"");
+        Path oneMember = dir.resolve("one.yaml");
+        Files.writeString(oneMember, SuitePresets.builtInText("digits").replace("members: [dann, cdan, mcc]", "members: [dann]"));
+        assertThatThrownBy(() -> SuitePresets.load(oneMember)).hasMessageContaining("at least 2");
+        Path badMethod = dir.resolve("bad.yaml");
+        Files.writeString(badMethod, SuitePresets.builtInText("digits").replace("members: [dann, cdan, mcc]", "members: [dann, cdam]"));
+        assertThatThrownBy(() -> SuitePresets.load(badMethod)).hasMessageContaining("cdam");
+        assertThatThrownBy(() -> SuitePresets.builtIn("office32")).hasMessageContaining("office31");
+        assertThatThrownBy(() -> SuitePresets.load(dir.resolve("missing.yaml"))).hasMessageContaining("no such preset file");
+    }
+
+    @Test
+    void tasksAreSelectedByNameOrNumber() {
+        SuitePreset office = SuitePresets.builtIn("office31");
+        assertThat(office.selectTasks(List.of("w->d", "1")).tasks()).extracting(TaskSpec::name).containsExactly("W→D", "A→W");
+        assertThat(office.selectTasks(List.of()).tasks()).hasSize(6);
+        assertThatThrownBy(() -> office.selectTasks(List.of("A->X"))).hasMessageContaining("A→W, D→W");
+    }
+
+    @Test
+    void thePlanCoversEveryTaskAndSeedAndFallsBackWithoutWeights() {
+        SuitePreset office = SuitePresets.builtIn("office31");
+        SuiteInputs inputs = new SuiteInputs(Path.of("/data/office31"), null, null);
+        List<Stage> plan = SuiteRunner.plan(office, inputs);
+        // 6 tasks × 3 seeds × (3 members + 2 baselines + teacher + student + source-only student + evaluation)
+        assertThat(plan).hasSize(6 * 3 * 9);
+        assertThat(plan).filteredOn(s -> s.kind() == StageKind.TEACHER).extracting(Stage::task).containsOnly(
+                "A→W", "D→W", "W→D", "A→D", "D→A", "W→A");
+        assertThat(plan.get(0).describe()).isEqualTo("component cdan+mcc · A→W · seed 0");
+        assertThatThrownBy(() -> SuiteRunner.plan(office, SuiteInputs.none())).hasMessageContaining("--root");
+        assertThat(inputs.expand("office31:{root}/amazon")).hasValue("office31:/data/office31/amazon");
+        assertThat(inputs.expand("torchscript:{weights}")).isEmpty();
+    }
+}
