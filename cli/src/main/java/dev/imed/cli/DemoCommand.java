@@ -18,8 +18,8 @@ import picocli.CommandLine.Option;
  * report with its charts. The budgets are cut so that it finishes in minutes on two CPU cores.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Run the main job on the built-in digits task syn -> mnist5k end to end and write a report:",
-            "3 components (dann, cdan, mcc), averaging, IMED teacher, IMED student, source-only student, charts.",
+        description = {"Run the main job: digits task syn -> mnist5k end to end, with a report.",
+            "Trains 3 components (dann, cdan, mcc), averaging, IMED teacher, IMED student, source-only student, charts.",
             "Resumable: run it again and finished stages are reused."})
 final class DemoCommand implements Callable<Integer> {
     // Budgets for < 10 minutes on 2 idle cores: LeNet components train at roughly 10–15 it/s, students a bit faster.

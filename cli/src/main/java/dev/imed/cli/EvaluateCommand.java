@@ -28,9 +28,9 @@ import picocli.CommandLine.Parameters;
  * {@code imed evaluate --suite NAME --out DIR}: a whole benchmark suite, trained or resumed, with its report.
  */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = {"Measure a bundle's accuracy (and per-class accuracy) on a labelled domain, or run a",
-            "benchmark suite end to end (components, averaging, IMED teacher, IMED student, source-only",
-            "student) and write its report: results.json, results.md, charts and a cost table.",
+        description = {"Measure a bundle's accuracy on a domain, or run a benchmark suite with its report.",
+            "A suite trains components, averaging, IMED teacher, IMED student and source-only student",
+            "for every task and writes results.json, results.md, charts and a cost table.",
             "",
             "  imed evaluate BUNDLE --domain D",
             "  imed evaluate --suite digits|office31|officehome|visda [--root DIR]",
