@@ -73,4 +73,20 @@ public final class ComponentNet extends AbstractBlock {
         bottleneck.initialize(manager, dataType, features);
         head.initialize(manager, dataType, new Shape(features.get(0), width));
     }
+
+    /**
+     * Builds the network a bundle describes, ready for its weights: {@code backbone} is a backbone
+     * name, or plain {@code torchscript} for a module that will come from the bundle's weights.
+     */
+    public static ComponentNet forBundle(String backbone, int width, int classes, dev.imed.core.transform.InputSpec spec,
+                                         NDManager manager) {
+        boolean fromWeights = backbone.equals("torchscript");
+        ComponentNet net = new ComponentNet(fromWeights
+                ? dev.imed.ensemble.backbone.TorchScriptBackbone.forLoading(manager)
+                : dev.imed.ensemble.backbone.Backbones.create(backbone, manager), width, classes);
+        if (!fromWeights) {
+            net.initialize(manager, DataType.FLOAT32, new Shape(1, 3, spec.height(), spec.width()));
+        }
+        return net;
+    }
 }

@@ -2,8 +2,7 @@ package dev.imed.fusion.net;
 
 import ai.djl.nn.Activation;
 import ai.djl.nn.SequentialBlock;
-import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.BatchNorm;
+import dev.imed.ensemble.method.alignment.DomainDiscriminator;
 
 /** A gate generator: Linear(in,1024)-BN-ReLU-Linear(1024,1024)-BN-ReLU-Linear(1024,out)-Sigmoid. */
 public final class GateGenerator {
@@ -12,14 +11,7 @@ public final class GateGenerator {
     private GateGenerator() {}
 
     public static SequentialBlock create(long out) {
-        return new SequentialBlock()
-                .add(Linear.builder().setUnits(HIDDEN).build())
-                .add(BatchNorm.builder().build())
-                .add(Activation::relu)
-                .add(Linear.builder().setUnits(HIDDEN).build())
-                .add(BatchNorm.builder().build())
-                .add(Activation::relu)
-                .add(Linear.builder().setUnits(out).build())
-                .add(Activation::sigmoid);
+        // The discriminator's MLP shape, squashed to (0, 1).
+        return DomainDiscriminator.mlp(HIDDEN, out).add(Activation::sigmoid);
     }
 }

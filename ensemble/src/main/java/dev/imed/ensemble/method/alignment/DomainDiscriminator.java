@@ -12,13 +12,18 @@ public final class DomainDiscriminator {
     private DomainDiscriminator() {}
 
     public static SequentialBlock create() {
+        return mlp(HIDDEN, 1);
+    }
+
+    /** Linear(in,hidden)-BN-ReLU-Linear(hidden,hidden)-BN-ReLU-Linear(hidden,out), the shape IMED's gate generators share. */
+    public static SequentialBlock mlp(int hidden, long out) {
         return new SequentialBlock()
-                .add(Linear.builder().setUnits(HIDDEN).build())
+                .add(Linear.builder().setUnits(hidden).build())
                 .add(BatchNorm.builder().build())
                 .add(Activation::relu)
-                .add(Linear.builder().setUnits(HIDDEN).build())
+                .add(Linear.builder().setUnits(hidden).build())
                 .add(BatchNorm.builder().build())
                 .add(Activation::relu)
-                .add(Linear.builder().setUnits(1).build());
+                .add(Linear.builder().setUnits(out).build());
     }
 }
