@@ -6,6 +6,7 @@ import dev.imed.core.bundle.Json;
 import dev.imed.ensemble.method.Methods;
 import dev.imed.ensemble.train.ComponentConfig;
 import dev.imed.ensemble.train.ComponentTrainer;
+import dev.imed.ensemble.train.DivergedException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,8 +56,14 @@ public final class ComponentSweep {
             for (String method : methods) {
                 for (long seed : seeds) {
                     ComponentConfig config = base.apply(task).withMethod(method).withSeed(seed);
-                    Bundle bundle = trainOrReuse(work, task, config);
-                    runs.add(new Run(task, Methods.canonical(method), seed, targetAccuracy(bundle), bundle.dir()));
+                    try {
+                        Bundle bundle = trainOrReuse(work, task, config);
+                        runs.add(new Run(task, Methods.canonical(method), seed, targetAccuracy(bundle), bundle.dir()));
+                    } catch (DivergedException e) {
+                        // A diverged run is a result too: the table says so and the sweep goes on.
+                        System.err.println("imed: " + e.getMessage());
+                        runs.add(new Run(task, Methods.canonical(method), seed, Double.NaN, null));
+                    }
                 }
             }
         }

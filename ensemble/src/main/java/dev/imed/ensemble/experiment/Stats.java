@@ -21,6 +21,9 @@ public record Stats(double mean, double sd, int n) {
         if (n == 0) {
             return "–";
         }
+        if (Double.isNaN(mean)) {
+            return "diverged";
+        }
         return n > 1 ? String.format(Locale.ROOT, "%.1f ± %.1f", mean, sd) : String.format(Locale.ROOT, "%.1f", mean);
     }
 }

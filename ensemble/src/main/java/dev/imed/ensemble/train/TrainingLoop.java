@@ -73,7 +73,7 @@ public final class TrainingLoop {
                     optimizer.step(options.rate().at(it), step);
                 }
                 if (!Float.isFinite(loss)) {
-                    throw new IllegalStateException(options.task() + ": the loss became " + loss + " at iteration " + it
+                    throw new DivergedException(options.task() + ": the loss became " + loss + " at iteration " + it
                             + " (lower the learning rate)");
                 }
                 curve.add(loss);
