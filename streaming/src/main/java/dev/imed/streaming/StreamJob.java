@@ -37,6 +37,7 @@ import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -100,6 +101,11 @@ public final class StreamJob {
      * The Flink configuration of a run: checkpoints to {@code out/checkpoints} (retained on
      * cancellation, so a continuous job can resume), fixed-delay restarts, DJL loaded parent-first
      * (its native library binds to one class loader per JVM), then the user's own options.
+     *
+     * <p>Small files are read much faster than a model labels them, so the channels between the file
+     * readers and the teacher, and between the teacher and the student, fill up; an aligned barrier
+     * waits behind all of it. Buffer debloating keeps about a second of data in flight, and a barrier
+     * still stuck after a second overtakes the data (an unaligned checkpoint stores it instead).
      */
     public static Configuration flinkConfiguration(StreamConfig config) {
         Configuration conf = new Configuration();
@@ -107,6 +113,9 @@ public final class StreamJob {
         conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointsDir(config.out()).toUri().toString());
         conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        conf.set(CheckpointingOptions.ENABLE_UNALIGNED, true);
+        conf.set(CheckpointingOptions.ALIGNED_CHECKPOINT_TIMEOUT, Duration.ofSeconds(1));
+        conf.set(TaskManagerOptions.BUFFER_DEBLOAT_ENABLED, true);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, config.restartAttempts());
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(config.restartDelayMs()));
@@ -190,7 +199,9 @@ public final class StreamJob {
         DataStream<ImageFile> files = env.fromSource(
                         WholeFileFormat.source(config.input(), config.continuous(), config.monitorInterval(), config.maxFileBytes()),
                         WatermarkStrategy.noWatermarks(), "image files")
+                .setParallelism(config.fileReaders())
                 .uid("image-files");
+        // Readers hand files to the decoders round-robin: bytes are cheaper to move than decoded tensors.
         SingleOutputStreamOperator<DecodedImage> decoded = files
                 .process(new DecodeImages(models.spec(), config.maxPixels()))
                 .returns(DecodedImage.class)

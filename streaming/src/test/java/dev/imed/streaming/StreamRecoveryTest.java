@@ -40,6 +40,8 @@ class StreamRecoveryTest {
     /**
      * Passes images through, a few milliseconds each so that checkpoints fall mid-stream, and throws
      * once: at the first image past {@code failAfter} that comes after two completed checkpoints.
+     * Until those have completed, images past {@code failAfter} go slower still (sleeping between
+     * records, never blocking: a barrier must get through between them).
      */
     static final class FailOnce extends RichMapFunction<DecodedImage, DecodedImage> implements CheckpointListener {
         private final int failAfter;
@@ -57,8 +59,12 @@ class StreamRecoveryTest {
         @Override
         public DecodedImage map(DecodedImage image) throws Exception {
             Thread.sleep(4);
-            if (++seen > failAfter && CHECKPOINTS_SEEN.get() >= 2 && FAILED.compareAndSet(false, true)) {
-                throw new IllegalStateException("injected failure after " + seen + " images");
+            if (++seen > failAfter && !FAILED.get()) {
+                if (CHECKPOINTS_SEEN.get() < 2) {
+                    Thread.sleep(20);
+                } else if (FAILED.compareAndSet(false, true)) {
+                    throw new IllegalStateException("injected failure after " + seen + " images");
+                }
             }
             return image;
         }

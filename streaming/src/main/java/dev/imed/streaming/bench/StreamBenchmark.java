@@ -45,7 +45,7 @@ import java.util.stream.Stream;
  * mvn -B -o -q -pl streaming -am compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
  * java -Dai.djl.pytorch.num_threads=1 -Dai.djl.pytorch.num_interop_threads=1 -Dai.djl.offline=true \
  *     -cp streaming/target/classes:$(cat streaming/target/cp.txt) dev.imed.streaming.bench.StreamBenchmark \
- *     [--teacher DIR --student DIR] [--images 3000] [--batch 32] [--work DIR]
+ *     [--teacher DIR --student DIR] [--images 3000] [--batch 32] [--rounds 3] [--work DIR]
  * </pre>
  * Without {@code --teacher}/{@code --student} it trains throwaway ones first (speed does not depend
  * on how good they are).
@@ -76,29 +76,52 @@ public final class StreamBenchmark {
         List<Path> files = files(input);
         System.out.printf(Locale.ROOT, "%d files, teacher %s, batch %d%n", files.size(), teacher, batch);
 
-        List<Result> results = new ArrayList<>();
-        results.add(plainLoop(teacher, files, batch, work.resolve("plain.jsonl"), "plain loop (warm-up)"));
-        results.add(job(teacher, null, input, work.resolve("out-p1"), 1, batch));
-        results.add(job(teacher, student, input, work.resolve("out-p1-distill"), 1, batch));
-        results.add(job(teacher, null, input, work.resolve("out-p2"), 2, batch));
-        results.add(job(teacher, student, input, work.resolve("out-p2-distill"), 2, batch));
-        results.add(plainLoop(teacher, files, batch, work.resolve("plain.jsonl"), "plain loop"));
+        int rounds = Integer.parseInt(options.getOrDefault("rounds", "3"));
+        // A warm-up, then rounds that alternate the plain loop and every job configuration, so that
+        // load from other processes on the machine falls on all of them alike; medians are reported.
+        plainLoop(teacher, files, batch, work.resolve("plain.jsonl"), "plain loop (warm-up)");
+        Map<String, List<Result>> byName = new LinkedHashMap<>();
+        for (int round = 1; round <= rounds; round++) {
+            List<Result> results = List.of(
+                    plainLoop(teacher, files, batch, work.resolve("plain.jsonl"), "plain loop"),
+                    job(teacher, null, input, work.resolve("out-p1"), 1, batch),
+                    job(teacher, student, input, work.resolve("out-p1-distill"), 1, batch),
+                    job(teacher, null, input, work.resolve("out-p2"), 2, batch),
+                    job(teacher, student, input, work.resolve("out-p2-distill"), 2, batch));
+            for (Result r : results) {
+                byName.computeIfAbsent(r.name(), k -> new ArrayList<>()).add(r);
+            }
+        }
 
-        Result plain = results.get(results.size() - 1);
+        double plain = median(byName.get("plain loop"), Result::imagesPerSecond);
         System.out.println();
-        System.out.printf(Locale.ROOT, "%-34s %6s %10s %8s %9s%n", "run", "images", "images/s", "× plain", "wall s");
-        for (Result r : results) {
-            System.out.printf(Locale.ROOT, "%-34s %6d %10.1f %8.2f %9.1f%n", r.name(), r.images(), r.imagesPerSecond(),
-                    r.imagesPerSecond() / plain.imagesPerSecond(), r.wallSeconds());
+        System.out.printf(Locale.ROOT, "median of %d rounds, %d images, batch %d, %d cores%n", rounds, files.size(), batch,
+                Runtime.getRuntime().availableProcessors());
+        System.out.printf(Locale.ROOT, "%-34s %10s %8s %9s   %s%n", "run", "images/s", "× plain", "wall s", "images/s per round");
+        Map<String, Object> medians = new LinkedHashMap<>();
+        for (Map.Entry<String, List<Result>> e : byName.entrySet()) {
+            double rate = median(e.getValue(), Result::imagesPerSecond);
+            double wall = median(e.getValue(), Result::wallSeconds);
+            System.out.printf(Locale.ROOT, "%-34s %10.1f %8.2f %9.1f   %s%n", e.getKey(), rate, rate / plain, wall,
+                    e.getValue().stream().map(r -> String.format(Locale.ROOT, "%.0f", r.imagesPerSecond())).toList());
+            medians.put(e.getKey(), Map.of("imagesPerSecond", rate, "ratioToPlainLoop", rate / plain, "wallSeconds", wall));
         }
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("images", files.size());
         report.put("batch", batch);
+        report.put("rounds", rounds);
         report.put("pytorchThreads", System.getProperty("ai.djl.pytorch.num_threads", "default"));
         report.put("cores", Runtime.getRuntime().availableProcessors());
-        report.put("results", results);
+        report.put("medians", medians);
+        report.put("runs", byName);
         Json.writeFile(work.resolve("bench.json"), report);
         System.out.println("written " + work.resolve("bench.json"));
+    }
+
+    private static double median(List<Result> results, java.util.function.ToDoubleFunction<Result> value) {
+        double[] values = results.stream().mapToDouble(value).sorted().toArray();
+        int n = values.length;
+        return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
     }
 
     /** The same work as the job's labelling path, in one thread, without Flink. */
@@ -197,7 +220,7 @@ public final class StreamBenchmark {
         Map<String, String> options = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                throw new IllegalArgumentException("usage: StreamBenchmark [--teacher DIR --student DIR] [--images N] [--batch B] [--work DIR]");
+                throw new IllegalArgumentException("usage: StreamBenchmark [--teacher DIR --student DIR] [--images N] [--batch B] [--rounds R] [--work DIR]");
             }
             options.put(args[i].substring(2), args[++i]);
         }
