@@ -35,9 +35,11 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.connector.base.source.reader.SourceReaderOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -63,10 +65,11 @@ public final class StreamJob {
      * fails here with a clear message, not inside a task.
      *
      * @param spec the input spec both models use
+     * @param teacherSha sha256 of the teacher's weights, recorded in every published version
      * @param teacherWidth the teacher's feature width
      * @param student the concrete starting student bundle, or null
      */
-    public record Models(InputSpec spec, int teacherWidth, Path student) {}
+    public record Models(InputSpec spec, String teacherSha, int teacherWidth, Path student) {}
 
     /** Runs the job to its end (a bounded input) on an embedded cluster and returns the summary. */
     public static StreamSummary run(StreamConfig config) {
@@ -106,6 +109,11 @@ public final class StreamJob {
      * readers and the teacher, and between the teacher and the student, fill up; an aligned barrier
      * waits behind all of it. Buffer debloating keeps about a second of data in flight, and a barrier
      * still stuck after a second overtakes the data (an unaligned checkpoint stores it instead).
+     *
+     * <p>Every file is a split, and a file reader retires its fetcher thread after each one. In Flink
+     * 2.2 a retiring fetcher can hang when its hand-over queue is full (FLINK-40660), and closing the
+     * reader then waits out {@code source.reader.close.timeout}, 30 s by default. A deeper queue makes
+     * the race rare and a short close timeout bounds it: the hung fetcher holds nothing.
      */
     public static Configuration flinkConfiguration(StreamConfig config) {
         Configuration conf = new Configuration();
@@ -113,9 +121,13 @@ public final class StreamJob {
         conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointsDir(config.out()).toUri().toString());
         conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        // Records are immutable: chained operators may pass them on without a defensive deep copy.
+        conf.set(PipelineOptions.OBJECT_REUSE, true);
         conf.set(CheckpointingOptions.ENABLE_UNALIGNED, true);
         conf.set(CheckpointingOptions.ALIGNED_CHECKPOINT_TIMEOUT, Duration.ofSeconds(1));
         conf.set(TaskManagerOptions.BUFFER_DEBLOAT_ENABLED, true);
+        conf.set(SourceReaderOptions.ELEMENT_QUEUE_CAPACITY, 16);
+        conf.set(SourceReaderOptions.SOURCE_READER_CLOSE_TIMEOUT, 2000L);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, config.restartAttempts());
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(config.restartDelayMs()));
@@ -151,14 +163,15 @@ public final class StreamJob {
         if (!Files.isDirectory(config.input())) {
             throw new StreamJobException(config.input() + ": the input is not a directory");
         }
-        Manifest teacher = Bundle.open(config.teacher()).manifest();
+        Bundle teacherBundle = Bundle.open(config.teacher());
+        Manifest teacher = teacherBundle.manifest();
         if (!Teacher.KIND.equals(teacher.kind())) {
             throw new StreamJobException(config.teacher() + ": is a " + teacher.kind() + " bundle, not a teacher");
         }
         Object width = teacher.architecture().get("width");
         int teacherWidth = width instanceof Number n ? n.intValue() : 256;
         if (!config.distills()) {
-            return new Models(teacher.input(), teacherWidth, null);
+            return new Models(teacher.input(), teacherBundle.sha256(), teacherWidth, null);
         }
         Path studentDir = studentBundle(config.student());
         Manifest student = Bundle.open(studentDir).manifest();
@@ -171,7 +184,7 @@ public final class StreamJob {
             throw new StreamJobException(studentDir + ": the student's input spec " + describe(student.input())
                     + " differs from the teacher's " + describe(teacher.input()));
         }
-        return new Models(teacher.input(), teacherWidth, studentDir);
+        return new Models(teacher.input(), teacherBundle.sha256(), teacherWidth, studentDir);
     }
 
     /** A bundle directory as it is, or a registry's newest version. */
@@ -225,7 +238,8 @@ public final class StreamJob {
             taught.global()
                     .transform("online distillation", TypeInformation.of(StudentVersion.class), new OnlineDistiller(
                             models.student().toString(), config.registryDir().toAbsolutePath().toString(), runId,
-                            "stream:" + config.input().toAbsolutePath().normalize(), models.teacherWidth(), config.distillation()))
+                            "stream:" + config.input().toAbsolutePath().normalize(), models.teacherSha(), models.teacherWidth(),
+                            config.distillation()))
                     .setParallelism(1).setMaxParallelism(1).uid("online-distillation")
                     .map(new JsonLines.ToLine<StudentVersion>()).returns(Types.STRING).setParallelism(1).name("version as JSON").uid("version-json")
                     .sinkTo(JsonLines.sink(out.resolve(StreamOutputs.PUBLISHED), StreamOutputs.prefix(StreamOutputs.PUBLISHED, runId)))

@@ -41,6 +41,7 @@ public final class OnlineDistiller extends AbstractStreamOperator<StudentVersion
     private final String registryDir;
     private final String runId;
     private final String target;
+    private final String teacherSha;
     private final int teacherWidth;
     private final OnlineDistillation settings;
 
@@ -50,7 +51,6 @@ public final class OnlineDistiller extends AbstractStreamOperator<StudentVersion
     private transient PendingExamples pending;
     private transient StudentPublisher publisher;
     private transient long lastPublishedStep;
-    private transient String teacherSha;
     private transient Deque<OnlineStudent.StepResult> recent;
     private transient Counter published;
     // Read by the metric reporters' thread: plain values, updated by the task thread after each step.
@@ -65,14 +65,16 @@ public final class OnlineDistiller extends AbstractStreamOperator<StudentVersion
      * @param registryDir where versions are published
      * @param runId this run's id, recorded in every version
      * @param target a name for the streamed domain, for the manifests
+     * @param teacherSha sha256 of the teacher's weights, for the manifests' lineage
      * @param teacherWidth the width of the teacher's fused feature
      */
-    public OnlineDistiller(String studentDir, String registryDir, String runId, String target, int teacherWidth,
-                           OnlineDistillation settings) {
+    public OnlineDistiller(String studentDir, String registryDir, String runId, String target, String teacherSha,
+                           int teacherWidth, OnlineDistillation settings) {
         this.studentDir = studentDir;
         this.registryDir = registryDir;
         this.runId = runId;
         this.target = target;
+        this.teacherSha = teacherSha;
         this.teacherWidth = teacherWidth;
         this.settings = settings;
     }
@@ -123,7 +125,9 @@ public final class OnlineDistiller extends AbstractStreamOperator<StudentVersion
     @Override
     public void processElement(StreamRecord<TaughtBatch> element) {
         TaughtBatch batch = element.getValue();
-        teacherSha = batch.teacherSha();
+        if (!batch.teacherSha().equals(teacherSha)) {
+            throw new IllegalStateException("a batch labelled by teacher " + batch.teacherSha() + ", expected " + teacherSha);
+        }
         pending.add(batch);
         while (pending.size() >= settings.batchSize()) {
             step(pending.take(settings.batchSize()));
