@@ -1,0 +1,55 @@
+package dev.imed.streaming;
+
+import dev.imed.streaming.distill.OnlineDistillation;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.ParameterTool;
+
+/**
+ * The job jar's entry point, for an existing Flink cluster:
+ * <pre>
+ * flink run -c dev.imed.streaming.StreamJobMain imed-streaming-job.jar \
+ *     --teacher DIR --student DIR --input DIR --out DIR [--continuous] [--parallelism P] ...
+ * </pre>
+ * Every path must be visible at the same place to the client and to every task manager (a shared
+ * mount). Options: {@code --registry DIR}, {@code --file-readers R}, {@code --batch-size N}, {@code --batch-timeout-ms T},
+ * {@code --train-batch N}, {@code --publish-every M}, {@code --lr R}, {@code --checkpoint-interval-ms C},
+ * {@code --monitor-interval-ms I}, {@code --max-file-bytes B}, {@code --max-pixels X},
+ * {@code --restart-attempts A}. Omit {@code --student} to only label.
+ */
+public final class StreamJobMain {
+    private StreamJobMain() {}
+
+    public static void main(String[] args) throws Exception {
+        ParameterTool params = ParameterTool.fromArgs(args);
+        StreamConfig config = parse(params);
+        StreamJob.Models models = StreamJob.resolve(config);
+        String runId = StreamJob.newRunId();
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(StreamJob.flinkConfiguration(config));
+        env.setParallelism(config.parallelism());
+        StreamJob.define(env, config, models, runId, StreamTap.NONE);
+        env.execute("imed stream " + runId);
+    }
+
+    static StreamConfig parse(ParameterTool params) {
+        String student = params.get("student");
+        StreamConfig defaults = StreamConfig.defaults(Path.of(params.getRequired("teacher")),
+                student == null ? null : Path.of(student), Path.of(params.getRequired("input")), Path.of(params.getRequired("out")));
+        OnlineDistillation distillation = defaults.distillation()
+                .withBatchSize(params.getInt("train-batch", defaults.distillation().batchSize()))
+                .withPublishEvery(params.getInt("publish-every", defaults.distillation().publishEvery()))
+                .withLr(params.getFloat("lr", defaults.distillation().lr()));
+        StreamConfig config = defaults
+                .withContinuous(params.has("continuous"))
+                .withMonitorInterval(Duration.ofMillis(params.getLong("monitor-interval-ms", defaults.monitorInterval().toMillis())))
+                .withParallelism(params.getInt("parallelism", defaults.parallelism()))
+                .withFileReaders(params.getInt("file-readers", defaults.fileReaders()))
+                .withBatch(params.getInt("batch-size", defaults.batchSize()), params.getLong("batch-timeout-ms", defaults.batchTimeoutMs()))
+                .withDistillation(distillation)
+                .withCheckpointInterval(params.getLong("checkpoint-interval-ms", defaults.checkpointIntervalMs()))
+                .withRestarts(params.getInt("restart-attempts", defaults.restartAttempts()), defaults.restartDelayMs())
+                .withLimits(params.getLong("max-file-bytes", defaults.maxFileBytes()), params.getLong("max-pixels", defaults.maxPixels()));
+        return params.has("registry") ? config.withRegistry(Path.of(params.get("registry"))) : config;
+    }
+}

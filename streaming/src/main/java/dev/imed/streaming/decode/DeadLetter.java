@@ -1,0 +1,17 @@
+package dev.imed.streaming.decode;
+
+/**
+ * An input the job could not use, written to the dead-letter output as one JSON line.
+ *
+ * @param path the file
+ * @param reason a short code: {@code empty}, {@code too-large}, {@code too-many-pixels},
+ *     {@code not-an-image}, {@code undecodable} or {@code unreadable}
+ * @param detail what exactly was wrong, for people
+ * @param bytes the file's size
+ */
+public record DeadLetter(String path, String reason, String detail, long bytes) {
+    public static final String EMPTY = "empty";
+    public static final String TOO_MANY_PIXELS = "too-many-pixels";
+    public static final String NOT_AN_IMAGE = "not-an-image";
+    public static final String UNDECODABLE = "undecodable";
+}

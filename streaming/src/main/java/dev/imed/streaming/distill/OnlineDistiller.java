@@ -1,0 +1,208 @@
+package dev.imed.streaming.distill;
+
+import dev.imed.core.bundle.Bundle;
+import dev.imed.streaming.label.TaughtBatch;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.BoundedOneInput;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+
+/**
+ * Trains the student on the teacher's batches (one step per {@code batchSize} images) and every
+ * {@code publishEvery} steps publishes it as a new registry version, emitted as a
+ * {@link StudentVersion}. Runs with parallelism 1: there is one student.
+ *
+ * <p>Operator state holds one byte array: the last published step, the student's parameters and
+ * optimiser state with its step and image counts, and the images waiting for a full batch. A
+ * restored job therefore continues training from the checkpoint, not from the starting bundle.
+ */
+public final class OnlineDistiller extends AbstractStreamOperator<StudentVersion>
+        implements OneInputStreamOperator<TaughtBatch, StudentVersion>, BoundedOneInput {
+    private static final long serialVersionUID = 1L;
+    private static final int RECENT_STEPS = 20;
+
+    private final String studentDir;
+    private final String registryDir;
+    private final String runId;
+    private final String target;
+    private final String teacherSha;
+    private final int teacherWidth;
+    private final OnlineDistillation settings;
+
+    private transient ListState<byte[]> state;
+    private transient byte[] restored;
+    private transient OnlineStudent student;
+    private transient PendingExamples pending;
+    private transient StudentPublisher publisher;
+    private transient long lastPublishedStep;
+    private transient Deque<OnlineStudent.StepResult> recent;
+    private transient Counter published;
+    // Read by the metric reporters' thread: plain values, updated by the task thread after each step.
+    private transient volatile long stepsGauge;
+    private transient volatile long imagesSeenGauge;
+    private transient volatile double agreementGauge;
+    private transient volatile double lossGauge;
+    private transient volatile long versionGauge;
+
+    /**
+     * @param studentDir the starting student bundle
+     * @param registryDir where versions are published
+     * @param runId this run's id, recorded in every version
+     * @param target a name for the streamed domain, for the manifests
+     * @param teacherSha sha256 of the teacher's weights, for the manifests' lineage
+     * @param teacherWidth the width of the teacher's fused feature
+     */
+    public OnlineDistiller(String studentDir, String registryDir, String runId, String target, String teacherSha,
+                           int teacherWidth, OnlineDistillation settings) {
+        this.studentDir = studentDir;
+        this.registryDir = registryDir;
+        this.runId = runId;
+        this.target = target;
+        this.teacherSha = teacherSha;
+        this.teacherWidth = teacherWidth;
+        this.settings = settings;
+    }
+
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        state = context.getOperatorStateStore().getListState(
+                new ListStateDescriptor<>("online-student", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+        if (context.isRestored()) {
+            for (byte[] bytes : state.get()) {
+                restored = bytes;
+            }
+        }
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        Bundle starting = Bundle.open(Path.of(studentDir));
+        pending = new PendingExamples();
+        recent = new ArrayDeque<>();
+        if (restored == null) {
+            student = OnlineStudent.start(starting, settings, teacherWidth);
+        } else {
+            try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(restored))) {
+                lastPublishedStep = in.readLong();
+                byte[] snapshot = new byte[in.readInt()];
+                in.readFully(snapshot);
+                student = OnlineStudent.restore(starting, settings, teacherWidth, snapshot);
+                pending.read(in);
+            }
+            restored = null;
+        }
+        publisher = new StudentPublisher(Path.of(registryDir), starting, runId, target, settings);
+        MetricGroup group = getMetricGroup().addGroup("imed");
+        stepsGauge = student.steps();
+        imagesSeenGauge = student.imagesSeen();
+        lossGauge = Double.NaN;
+        group.gauge("studentSteps", (Gauge<Long>) () -> stepsGauge);
+        group.gauge("studentImagesSeen", (Gauge<Long>) () -> imagesSeenGauge);
+        group.gauge("studentTeacherAgreement", (Gauge<Double>) () -> agreementGauge);
+        group.gauge("studentLoss", (Gauge<Double>) () -> lossGauge);
+        group.gauge("studentVersion", (Gauge<Long>) () -> versionGauge);
+        published = group.counter("studentVersionsPublished");
+    }
+
+    @Override
+    public void processElement(StreamRecord<TaughtBatch> element) {
+        TaughtBatch batch = element.getValue();
+        if (!batch.teacherSha().equals(teacherSha)) {
+            throw new IllegalStateException("a batch labelled by teacher " + batch.teacherSha() + ", expected " + teacherSha);
+        }
+        pending.add(batch);
+        while (pending.size() >= settings.batchSize()) {
+            step(pending.take(settings.batchSize()));
+        }
+    }
+
+    @Override
+    public void endInput() {
+        // The remainder still teaches something; batch norm needs two images at least.
+        if (pending.size() >= 2) {
+            step(pending.take(pending.size()));
+        }
+        if (student.steps() > lastPublishedStep) {
+            publish();
+        }
+    }
+
+    private void step(PendingExamples.Batch batch) {
+        OnlineStudent.StepResult result = student.train(batch.images(), batch.features(), batch.logits(), batch.size());
+        recent.addLast(result);
+        if (recent.size() > RECENT_STEPS) {
+            recent.removeFirst();
+        }
+        stepsGauge = student.steps();
+        imagesSeenGauge = student.imagesSeen();
+        agreementGauge = agreement();
+        lossGauge = result.loss();
+        if (student.steps() % settings.publishEvery() == 0) {
+            publish();
+        }
+    }
+
+    private void publish() {
+        double loss = recent.isEmpty() ? Double.NaN : recent.peekLast().loss();
+        StudentVersion version = publisher.publish(student, teacherSha, agreement(), loss);
+        versionGauge = version.version();
+        published.inc();
+        output.collect(new StreamRecord<>(version));
+        lastPublishedStep = student.steps();
+    }
+
+    /** Agreement over the recent steps, measured before each update (so on images the student had not learned from). */
+    private double agreement() {
+        long agreeing = 0;
+        long images = 0;
+        for (OnlineStudent.StepResult r : recent) {
+            agreeing += r.agreeing();
+            images += r.images();
+        }
+        return images == 0 ? 0 : agreeing / (double) images;
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeLong(lastPublishedStep);
+            byte[] snapshot = student.snapshot();
+            out.writeInt(snapshot.length);
+            out.write(snapshot);
+            pending.write(out);
+        }
+        state.update(List.of(bytes.toByteArray()));
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            if (student != null) {
+                student.close();
+                student = null;
+            }
+        } finally {
+            super.close();
+        }
+    }
+}

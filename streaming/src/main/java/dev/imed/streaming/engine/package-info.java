@@ -1,0 +1,2 @@
+/** What the deep-learning engine needs from the task threads that Flink runs operators on. */
+package dev.imed.streaming.engine;

@@ -1,0 +1,2 @@
+/** Micro-batching the decoded images and labelling them with the fusion teacher. */
+package dev.imed.streaming.label;

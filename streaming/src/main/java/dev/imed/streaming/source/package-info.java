@@ -1,0 +1,2 @@
+/** Reading the input directory as a stream of whole image files, bounded or continuously monitored. */
+package dev.imed.streaming.source;

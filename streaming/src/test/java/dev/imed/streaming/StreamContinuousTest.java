@@ -1,0 +1,86 @@
+package dev.imed.streaming;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.imed.streaming.label.TeacherLabel;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A continuous job labels files as they land (written under a hidden name, then renamed), and after
+ * a cancel it resumes from its retained checkpoint without labelling anything twice.
+ */
+class StreamContinuousTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void labelsFilesAsTheyLandAndResumesAfterACancel() throws Exception {
+        StreamFixtures.Models models = StreamFixtures.models();
+        List<Path> digits = StreamFixtures.exportDigits(60, dir.resolve("digits"));
+        Path input = Files.createDirectories(dir.resolve("incoming"));
+        StreamConfig config = StreamConfig.defaults(models.teacher(), null, input, dir.resolve("out"))
+                .withContinuous(true)
+                .withMonitorInterval(Duration.ofMillis(200))
+                .withBatch(8, 100)
+                .withCheckpointInterval(300);
+
+        List<String> firstWave = new ArrayList<>();
+        StreamSummary first;
+        try (RunningStream running = StreamJob.start(config)) {
+            firstWave.addAll(land(digits.subList(0, 15), input));
+            awaitLabels(running, 15);
+            firstWave.addAll(land(digits.subList(15, 40), input));
+            awaitLabels(running, 40);
+            first = running.cancel();
+        }
+        assertThat(first.status()).isEqualTo("CANCELED");
+        List<String> labelledFirst = new StreamOutputs(config.out()).labels(first.runId()).stream().map(TeacherLabel::path).toList();
+        assertThat(labelledFirst).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(firstWave);
+
+        // While the job is down more files land; the resumed job labels only those.
+        List<String> secondWave = land(digits.subList(40, 60), input);
+        Optional<Path> checkpoint = StreamJob.latestCheckpoint(config.out());
+        assertThat(checkpoint).as("a checkpoint retained on cancellation").isPresent();
+        StreamSummary second;
+        try (RunningStream running = StreamJob.start(config.withResumeFrom(checkpoint.get()))) {
+            awaitLabels(running, 20);
+            Thread.sleep(1000);
+            second = running.cancel();
+        }
+        List<String> labelledSecond = new StreamOutputs(config.out()).labels(second.runId()).stream().map(TeacherLabel::path).toList();
+        assertThat(labelledSecond).containsExactlyInAnyOrderElementsOf(secondWave);
+    }
+
+    /** Copies files in the way uploads should arrive: hidden while written, renamed when complete. */
+    private static List<String> land(List<Path> files, Path input) throws IOException {
+        List<String> landed = new ArrayList<>();
+        for (Path file : files) {
+            String name = file.getParent().getFileName() + "-" + file.getFileName();
+            Path staged = input.resolve("." + name);
+            Files.copy(file, staged);
+            Path target = input.resolve(name);
+            Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE);
+            landed.add(target.toAbsolutePath().toString());
+        }
+        return landed;
+    }
+
+    private static void awaitLabels(RunningStream running, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (running.progress().labelled() < count) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("only " + running.progress().labelled() + " of " + count + " labels after 90 s");
+            }
+            Thread.sleep(100);
+        }
+    }
+}
