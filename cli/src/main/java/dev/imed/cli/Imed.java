@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             TrainCommand.class,
             DistillCommand.class,
             ServeCommand.class,
+            StreamCommand.class,
             EvaluateCommand.class,
             SweepCommand.class,
             BenchCommand.class,

@@ -1,0 +1,49 @@
+package dev.imed.cli;
+
+import dev.imed.streaming.StreamConfig;
+import dev.imed.streaming.StreamJob;
+import dev.imed.streaming.StreamSummary;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code imed stream}: the Flink job that labels a live target domain and keeps distilling the student. */
+@Command(name = "stream", mixinStandardHelpOptions = true,
+        description = "Stream target images through the teacher (Flink), label them and keep distilling the student.")
+final class StreamCommand implements Callable<Integer> {
+    @Option(names = "--teacher", required = true, description = "teacher bundle that labels the stream")
+    Path teacher;
+    @Option(names = "--student", description = "starting student bundle (or a registry: its newest version); omit to only label")
+    Path student;
+    @Option(names = "--input", required = true, description = "directory of images")
+    Path input;
+    @Option(names = "--out", required = true, description = "labels, dead letters, checkpoints and the summary")
+    Path out;
+    @Option(names = "--registry", description = "where new student versions are published (default: OUT/students)")
+    Path registry;
+    @Option(names = "--continuous", description = "keep watching the directory for new files until interrupted")
+    boolean continuous;
+    @Option(names = "--parallelism", defaultValue = "1", description = "labelling tasks (default: ${DEFAULT-VALUE})")
+    int parallelism;
+    @Option(names = "--publish-every", defaultValue = "50", description = "student steps between published versions (default: ${DEFAULT-VALUE})")
+    int publishEvery;
+
+    @Override
+    public Integer call() {
+        StreamConfig config = StreamConfig.defaults(teacher, student, input, out)
+                .withContinuous(continuous).withParallelism(parallelism).withPublishEvery(publishEvery);
+        if (registry != null) {
+            config = config.withRegistry(registry);
+        }
+        StreamSummary summary = StreamJob.run(config);
+        System.out.printf("%s: %d labelled, %d dead letters %s, %.1f img/s, %d student versions%n", summary.status(),
+                summary.labelled(), summary.deadLetters(), summary.deadLettersByReason(), summary.labellingImagesPerSecond(),
+                summary.versions().size());
+        if (summary.latestStudent() != null) {
+            System.out.println("newest student: " + summary.latestStudent() + " (" + summary.studentSteps() + " steps, "
+                    + summary.studentImagesSeen() + " images)");
+        }
+        return 0;
+    }
+}
