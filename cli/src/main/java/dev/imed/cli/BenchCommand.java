@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 
 /** {@code imed bench …}: speed measured against a baseline in the same run. */
 @Command(name = "bench", description = "Benchmarks that print ratios against a baseline measured in the same run.",
-        subcommands = {BenchCommand.Train.class, BenchCommand.Teacher.class, BenchCommand.Serve.class})
+        subcommands = {BenchCommand.Train.class, BenchCommand.Teacher.class, BenchCommand.Serve.class, BenchCommand.Stream.class})
 final class BenchCommand {
 
     @Command(name = "train", mixinStandardHelpOptions = true,
@@ -88,6 +88,19 @@ final class BenchCommand {
         @Override
         public Integer call() throws Exception {
             dev.imed.deploy.bench.ServeBenchmark.main(requests == null ? new String[0] : new String[] {requests});
+            return 0;
+        }
+    }
+
+    @Command(name = "stream", mixinStandardHelpOptions = true,
+            description = "Streaming job images/s at parallelism 1 and 2 against the same teacher in a plain batched loop.")
+    static final class Stream implements Callable<Integer> {
+        @picocli.CommandLine.Parameters(paramLabel = "ARGS", description = "[--teacher DIR --student DIR] [--images N] [--batch N] [--rounds N] [--work DIR]")
+        java.util.List<String> args = new java.util.ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            dev.imed.streaming.bench.StreamBenchmark.main(args.toArray(new String[0]));
             return 0;
         }
     }
