@@ -19,6 +19,7 @@ public final class RunningStream implements AutoCloseable {
     private final StreamConfig config;
     private final String runId;
     private final long started = System.nanoTime();
+    private volatile boolean cancelled;
 
     RunningStream(JobClient client, StreamConfig config, String runId) {
         this.client = client;
@@ -51,11 +52,17 @@ public final class RunningStream implements AutoCloseable {
         return StreamSummary.collect(new StreamOutputs(config.out()), runId, "RUNNING", elapsed());
     }
 
-    /** Waits for the job to end and returns its summary (also written to {@code out/summary-<run>.json}). */
+    /**
+     * Waits for the job to end and returns its summary (also written to {@code out/summary-<run>.json}).
+     * A continuous job ends when another thread (a shutdown hook, say) calls {@link #cancel()}.
+     */
     public StreamSummary await() {
         try {
             client.getJobExecutionResult().get();
         } catch (ExecutionException e) {
+            if (cancelled) {
+                return finish("CANCELED");
+            }
             Throwable root = ExceptionUtils.stripExecutionException(e);
             throw new StreamJobException("the stream job " + runId + " failed: " + rootMessage(root), root);
         } catch (InterruptedException e) {
@@ -67,6 +74,7 @@ public final class RunningStream implements AutoCloseable {
 
     /** Stops the job and returns the summary of what it committed. */
     public StreamSummary cancel() {
+        cancelled = true;
         try {
             client.cancel().get();
             client.getJobExecutionResult().get();

@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,10 +54,14 @@ class StreamContinuousTest {
         assertThat(checkpoint).as("a checkpoint retained on cancellation").isPresent();
         StreamSummary second;
         try (RunningStream running = StreamJob.start(config.withResumeFrom(checkpoint.get()))) {
+            // As the CLI runs it: the main thread awaits, a shutdown hook cancels.
+            CompletableFuture<StreamSummary> awaited = CompletableFuture.supplyAsync(running::await);
             awaitLabels(running, 20);
             Thread.sleep(1000);
-            second = running.cancel();
+            running.cancel();
+            second = awaited.get(60, TimeUnit.SECONDS);
         }
+        assertThat(second.status()).isEqualTo("CANCELED");
         List<String> labelledSecond = new StreamOutputs(config.out()).labels(second.runId()).stream().map(TeacherLabel::path).toList();
         assertThat(labelledSecond).containsExactlyInAnyOrderElementsOf(secondWave);
     }
