@@ -36,7 +36,16 @@ final class StreamCommand implements Callable<Integer> {
         if (registry != null) {
             config = config.withRegistry(registry);
         }
-        StreamSummary summary = StreamJob.run(config);
+        // A continuous job runs until interrupted: Ctrl-C cancels it cleanly and still prints the summary.
+        dev.imed.streaming.RunningStream running = StreamJob.start(config);
+        Thread cancel = new Thread(running::cancel);
+        Runtime.getRuntime().addShutdownHook(cancel);
+        StreamSummary summary = running.await();
+        try {
+            Runtime.getRuntime().removeShutdownHook(cancel);
+        } catch (IllegalStateException e) {
+            // Already shutting down: the hook is cancelling.
+        }
         System.out.printf("%s: %d labelled, %d dead letters %s, %.1f img/s, %d student versions%n", summary.status(),
                 summary.labelled(), summary.deadLetters(), summary.deadLettersByReason(), summary.labellingImagesPerSecond(),
                 summary.versions().size());

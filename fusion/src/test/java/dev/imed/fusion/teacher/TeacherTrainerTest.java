@@ -44,7 +44,8 @@ class TeacherTrainerTest {
     static void trainComponents() {
         source = DigitDomains.open("syn:300:3");
         target = DigitDomains.open("mnist5k").subset("mnist5k-250", IntStream.range(0, 5000).filter(i -> i % 20 == 0).toArray());
-        for (String method : List.of("dann", "mcc", "source-only")) {
+        // DANN is left out: at a 15-iteration budget its adversarial game can diverge, which is not what this test is about.
+        for (String method : List.of("cdan", "mcc", "source-only")) {
             ComponentConfig config = ComponentConfig.digits(method, "syn", "mnist5k").withIterations(15).withBatchSize(16);
             components.add(ComponentTrainer.train(config, source, target, dir.resolve(method)).dir());
         }
