@@ -1,21 +1,14 @@
 package dev.imed.distill.suite;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.training.ParameterStore;
 import dev.imed.core.data.Domain;
-import dev.imed.core.loader.Batch;
-import dev.imed.core.loader.DomainLoader;
 import dev.imed.core.metrics.ConfusionMatrix;
 import dev.imed.core.model.Classifier;
 import dev.imed.core.model.Evaluation;
 import dev.imed.distill.student.Student;
-import dev.imed.ensemble.baseline.Voting;
 import dev.imed.ensemble.component.Component;
 import dev.imed.fusion.teacher.Teacher;
+import dev.imed.fusion.teacher.TeacherEvaluation;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,42 +30,13 @@ final class TargetEvaluation {
     static Map<String, ConfusionMatrix> ensemble(Path teacherDir, Domain target) {
         Map<String, ConfusionMatrix> out = new LinkedHashMap<>();
         try (Teacher teacher = Teacher.load(teacherDir)) {
-            int k = teacher.components().size();
-            List<ConfusionMatrix> members = new ArrayList<>();
-            for (int i = 0; i < k; i++) {
-                members.add(new ConfusionMatrix(target.classNames()));
+            TeacherEvaluation.Pass pass = TeacherEvaluation.pass(teacher, target);
+            for (int i = 0; i < pass.components().size(); i++) {
+                out.put("member" + i, pass.components().get(i));
             }
-            ConfusionMatrix average = new ConfusionMatrix(target.classNames());
-            ConfusionMatrix vote = new ConfusionMatrix(target.classNames());
-            ConfusionMatrix fused = new ConfusionMatrix(target.classNames());
-            DomainLoader loader = new DomainLoader(target.withoutLabels(), teacher.inputSpec(), false, 0);
-            ParameterStore store = new ParameterStore(teacher.manager(), false);
-            for (int[] indices : loader.sequentialBatches(Evaluation.BATCH)) {
-                try (NDManager step = teacher.manager().newSubManager()) {
-                    Batch batch = loader.load(step, indices);
-                    NDList outputs = Teacher.componentOutputs(teacher.components(), batch.images());
-                    NDArray logits = outputs.get(1);
-                    long[] truth = new long[indices.length];
-                    for (int i = 0; i < indices.length; i++) {
-                        truth[i] = target.label(indices[i]);
-                    }
-                    for (int i = 0; i < k; i++) {
-                        members.get(i).addAll(truth, logits.get(":, " + i + ", :").argMax(1).toLongArray());
-                    }
-                    average.addAll(truth, Voting.averageProbabilities(logits).argMax(1).toLongArray());
-                    vote.addAll(truth, Voting.voteShares(logits).argMax(1).toLongArray());
-                    NDArray teacherLogits = teacher.fusion() != null
-                            ? teacher.fusion().apply(store, outputs.get(0), logits.softmax(2), false).get(1)
-                            : teacher.logits(batch.images());
-                    fused.addAll(truth, teacherLogits.argMax(1).toLongArray());
-                }
-            }
-            for (int i = 0; i < k; i++) {
-                out.put("member" + i, members.get(i));
-            }
-            out.put(AVERAGE, average);
-            out.put(VOTE, vote);
-            out.put(TEACHER, fused);
+            out.put(AVERAGE, pass.average());
+            out.put(VOTE, pass.vote());
+            out.put(TEACHER, pass.teacher());
         }
         return out;
     }

@@ -34,7 +34,35 @@ public final class TeacherEvaluation {
         }
     }
 
+    /**
+     * What one pass measured: a confusion matrix per component, for averaging, vote and the teacher,
+     * how often the teacher agreed with each component and with averaging, and the gates' moments.
+     */
+    public record Pass(List<ConfusionMatrix> components, ConfusionMatrix average, ConfusionMatrix vote,
+                       ConfusionMatrix teacher, long[] agreementWithComponents, long agreementWithAverage,
+                       GateMoments gates) {}
+
+    /** The figures of {@link #pass}, as recorded in a teacher's manifest. */
     public static Map<String, Object> evaluate(Teacher teacher, Domain domain) {
+        Pass pass = pass(teacher, domain);
+        int k = pass.components().size();
+        long total = pass.teacher().total();
+        Map<String, Object> out = new LinkedHashMap<>(pass.teacher().summary());
+        out.put("componentAccuracy", pass.components().stream().map(m -> round(m.accuracy())).toList());
+        out.put("averageAccuracy", round(pass.average().accuracy()));
+        out.put("voteAccuracy", round(pass.vote().accuracy()));
+        List<Double> agreement = new ArrayList<>();
+        for (long a : pass.agreementWithComponents()) {
+            agreement.add(round(100.0 * a / total));
+        }
+        out.put("agreementWithComponents", agreement);
+        out.put("agreementWithAverage", round(100.0 * pass.agreementWithAverage() / total));
+        out.put("gates", pass.gates().summary(k));
+        return out;
+    }
+
+    /** One pass of the teacher over a labelled domain: each component runs once per image. */
+    public static Pass pass(Teacher teacher, Domain domain) {
         int k = teacher.components().size();
         DomainLoader loader = new DomainLoader(domain.withoutLabels(), teacher.inputSpec(), false, 0);
         List<ConfusionMatrix> componentMatrices = new ArrayList<>();
@@ -72,20 +100,7 @@ public final class TeacherEvaluation {
                 gates.add(fused.subNDList(2));
             }
         }
-        long total = teacherMatrix.total();
-        Map<String, Object> out = new LinkedHashMap<>(teacherMatrix.summary());
-        List<Double> componentAccuracy = componentMatrices.stream().map(m -> round(m.accuracy())).toList();
-        out.put("componentAccuracy", componentAccuracy);
-        out.put("averageAccuracy", round(averageMatrix.accuracy()));
-        out.put("voteAccuracy", round(voteMatrix.accuracy()));
-        List<Double> agreement = new ArrayList<>();
-        for (long a : agreeComponent) {
-            agreement.add(round(100.0 * a / total));
-        }
-        out.put("agreementWithComponents", agreement);
-        out.put("agreementWithAverage", round(100.0 * agreeAverage / total));
-        out.put("gates", gates.summary(k));
-        return out;
+        return new Pass(componentMatrices, averageMatrix, voteMatrix, teacherMatrix, agreeComponent, agreeAverage, gates);
     }
 
     static double round(double v) {
@@ -93,7 +108,7 @@ public final class TeacherEvaluation {
     }
 
     /** Running first and second moments of each gate over instances, kept on the host per element. */
-    static final class GateMoments {
+    public static final class GateMoments {
         private final List<String> names;
         private final List<double[]> sums = new ArrayList<>();
         private final List<double[]> squares = new ArrayList<>();
