@@ -64,12 +64,8 @@ final class SweepCommand {
         int componentIterations;
         @Option(names = "--teacher-iters", defaultValue = "500", description = "iterations per teacher (default: ${DEFAULT-VALUE})")
         int teacherIterations;
-        @Option(names = "--beta1", defaultValue = "1", description = "weight of MCC on the teacher (default: ${DEFAULT-VALUE})")
-        float beta1;
-        @Option(names = "--beta2", defaultValue = "1", description = "weight of the adversarial loss on the teacher (default: ${DEFAULT-VALUE})")
-        float beta2;
-        @Option(names = "--sam", description = "train teachers with SAM")
-        boolean sam;
+        @picocli.CommandLine.Mixin
+        TeacherLossOptions loss;
         @Option(names = "--work", defaultValue = "runs", description = "where bundles are kept and reused (default: ${DEFAULT-VALUE})")
         Path work;
         @Option(names = "--out", required = true, description = "report directory")
@@ -83,10 +79,10 @@ final class SweepCommand {
                     LongStream.range(0, seeds).boxed().toList(),
                     Arrays.stream(fusions.split(",")).map(String::trim).map(dev.imed.fusion.net.FusionKind::parse).toList(),
                     c -> c.withIterations(componentIterations),
-                    t -> t.withIterations(teacherIterations).withWeights(beta1, beta2).withSam(sam), details);
+                    t -> loss.apply(t.withIterations(teacherIterations)), details);
             String command = "./imed sweep teachers --tasks " + tasks + " --ensembles " + ensembles + " --fusions " + fusions
                     + " --seeds " + seeds + " --component-iters " + componentIterations + " --teacher-iters " + teacherIterations
-                    + " --beta1 " + beta1 + " --beta2 " + beta2 + (sam ? " --sam" : "") + " --out " + out;
+                    + " " + loss.describe() + " --out " + out;
             dev.imed.fusion.experiment.TeacherSweep.write(out, entries, details, command);
             System.out.println(dev.imed.fusion.experiment.TeacherSweep.markdown(entries));
             System.out.println("report: " + out.resolve("fusion-results.md"));

@@ -34,11 +34,14 @@ final class TrainCommand {
         float lr;
         @Option(names = "--batch", defaultValue = "32", description = "images per domain per step (default: ${DEFAULT-VALUE})")
         int batch;
+        @Option(names = "--trade-off", defaultValue = "1", description = "multiplies each adaptation loss's own weight "
+                + "(DANN 0.1, the others 1) (default: ${DEFAULT-VALUE})")
+        float tradeOff;
 
         @Override
         public Integer call() {
-            ComponentConfig config = ComponentConfig.digits(method, source, target)
-                    .withBackbone(backbone).withIterations(iterations).withSeed(seed).withLr(lr).withBatchSize(batch);
+            ComponentConfig config = ComponentConfig.digits(method, source, target).withBackbone(backbone)
+                    .withIterations(iterations).withSeed(seed).withLr(lr).withBatchSize(batch).withTradeOff(tradeOff);
             Bundle bundle = ComponentTrainer.train(config, out);
             System.out.println("component bundle: " + bundle.dir());
             Object target = bundle.manifest().metrics().get("target");
@@ -66,12 +69,8 @@ final class TrainCommand {
         int layers;
         @Option(names = "--iters", defaultValue = "1000", description = "iteration budget (default: ${DEFAULT-VALUE})")
         int iterations;
-        @Option(names = "--beta1", defaultValue = "1", description = "weight of MCC on the teacher's target predictions (default: ${DEFAULT-VALUE})")
-        float beta1;
-        @Option(names = "--beta2", defaultValue = "1", description = "weight of the conditional adversarial loss (default: ${DEFAULT-VALUE})")
-        float beta2;
-        @Option(names = "--sam", description = "use sharpness-aware minimisation (rho 0.05)")
-        boolean sam;
+        @picocli.CommandLine.Mixin
+        TeacherLossOptions loss;
         @Option(names = "--seed", defaultValue = "0", description = "seed (default: ${DEFAULT-VALUE})")
         long seed;
 
@@ -79,7 +78,8 @@ final class TrainCommand {
         public Integer call() {
             dev.imed.fusion.teacher.TeacherConfig config = dev.imed.fusion.teacher.TeacherConfig.defaults(components, source, target)
                     .withFusion(dev.imed.fusion.net.FusionKind.parse(fusion)).withLayers(layers).withIterations(iterations)
-                    .withWeights(beta1, beta2).withSam(sam).withSeed(seed);
+                    .withSeed(seed);
+            config = loss.apply(config);
             Bundle bundle = dev.imed.fusion.teacher.TeacherTrainer.train(config, out);
             System.out.println("teacher bundle: " + bundle.dir());
             Object target = bundle.manifest().metrics().get("target");

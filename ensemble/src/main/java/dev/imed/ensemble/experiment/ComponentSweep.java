@@ -33,7 +33,7 @@ public final class ComponentSweep {
     /** The bundle directory of one configuration under {@code work}. */
     public static Path bundleDir(Path work, Task task, ComponentConfig config) {
         return work.resolve(task.slug()).resolve(Methods.canonical(config.method()).replace('+', '_')
-                + "-seed" + config.seed() + "-" + hash(config.toString()));
+                + "-seed" + config.seed() + "-" + hash(config.toString() + Methods.weightsKey(config.method())));
     }
 
     /** Trains the configuration unless a valid bundle of it already exists; returns the bundle. */

@@ -15,7 +15,12 @@ public final class Losses {
 
     /** Mean over the batch of {@code −Σ softmax(target)·log_softmax(input)} (soft cross-entropy). */
     public static NDArray softCrossEntropy(NDArray input, NDArray target) {
-        return target.softmax(1).mul(input.logSoftmax(1)).sum(new int[] {1}).mean().neg();
+        return softCrossEntropyToProbabilities(input, target.softmax(1));
+    }
+
+    /** Mean over the batch of {@code −Σ target·log_softmax(input)} for target probabilities {@code [N, C]}. */
+    public static NDArray softCrossEntropyToProbabilities(NDArray input, NDArray target) {
+        return target.mul(input.logSoftmax(1)).sum(new int[] {1}).mean().neg();
     }
 
     /** Per-row entropy of probabilities {@code p [N, C]}. */

@@ -22,6 +22,14 @@ public interface UdaMethod {
         return List.of();
     }
 
+    /**
+     * The method's own weight in the total loss, before the run's trade-off multiplier: the value
+     * at which it trains stably on the digits settings (32 + 32 images a step, lr 0.01).
+     */
+    default float weight() {
+        return 1f;
+    }
+
     /** The method's loss term for one training step. */
     NDArray loss(Step step);
 }

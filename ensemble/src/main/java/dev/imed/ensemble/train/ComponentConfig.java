@@ -16,7 +16,7 @@ import java.util.Map;
  * @param lrGamma γ of the annealing {@code lr·(1+γ·it)^−0.75}
  * @param momentum Nesterov momentum
  * @param weightDecay weight decay
- * @param tradeOff weight of the adaptation loss
+ * @param tradeOff multiplier of each adaptation loss's own weight (1: DANN at 0.1, the others at 1)
  * @param seed the seed of initialisation and sampling
  * @param checkpointEvery iterations between checkpoints (0: none)
  */
@@ -53,6 +53,10 @@ public record ComponentConfig(String method, String backbone, String source, Str
         return new ComponentConfig(method, backbone, source, target, iterations, b, lr, lrGamma, momentum, weightDecay, tradeOff, seed, checkpointEvery);
     }
 
+    public ComponentConfig withTradeOff(float t) {
+        return new ComponentConfig(method, backbone, source, target, iterations, batchSize, lr, lrGamma, momentum, weightDecay, t, seed, checkpointEvery);
+    }
+
     public ComponentConfig withCheckpointEvery(int every) {
         return new ComponentConfig(method, backbone, source, target, iterations, batchSize, lr, lrGamma, momentum, weightDecay, tradeOff, seed, every);
     }
@@ -71,6 +75,11 @@ public record ComponentConfig(String method, String backbone, String source, Str
         map.put("nesterov", true);
         map.put("weightDecay", weightDecay);
         map.put("tradeOff", tradeOff);
+        Map<String, Float> weights = new LinkedHashMap<>();
+        for (dev.imed.ensemble.method.UdaMethod m : dev.imed.ensemble.method.Methods.parse(method)) {
+            weights.put(m.name(), m.weight() * tradeOff);
+        }
+        map.put("lossWeights", weights);
         return map;
     }
 }

@@ -98,7 +98,7 @@ public final class ComponentTrainer {
                         NDArray loss = Losses.crossEntropy(view.sourceLogits(), s.labels());
                         for (UdaMethod m : methods) {
                             if (!(m instanceof dev.imed.ensemble.method.SourceOnly)) {
-                                loss = loss.add(m.loss(view).mul(config.tradeOff()));
+                                loss = loss.add(m.loss(view).mul(m.weight() * config.tradeOff()));
                             }
                         }
                         return loss;

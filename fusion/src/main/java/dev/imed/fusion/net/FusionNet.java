@@ -24,6 +24,7 @@ public abstract class FusionNet extends AbstractBlock {
     protected final int classes;
     protected final int width;
     private final Block head;
+    private FusionOptions options = FusionOptions.PAPER;
 
     protected FusionNet(int components, int classes, int width) {
         super(VERSION);
@@ -33,14 +34,25 @@ public abstract class FusionNet extends AbstractBlock {
         this.head = addChildBlock("head", Linear.builder().setUnits(classes).build());
     }
 
-    /** Builds the fusion of a kind; {@code layers} applies to the gated fusions. */
+    /** Builds the fusion of a kind as published; {@code layers} applies to the gated fusions. */
     public static FusionNet create(FusionKind kind, int components, int classes, int width, int layers) {
-        return switch (kind) {
+        return create(kind, components, classes, width, layers, FusionOptions.PAPER);
+    }
+
+    /** Builds the fusion of a kind with {@code options}, before it is initialised. */
+    public static FusionNet create(FusionKind kind, int components, int classes, int width, int layers, FusionOptions options) {
+        FusionNet net = switch (kind) {
             case IMED -> new InstanceAwareFusion(components, classes, width, layers, true);
             case GLOBAL -> new InstanceAwareFusion(components, classes, width, layers, false);
             case FC -> new FcFusion(components, classes, width);
             default -> throw new IllegalArgumentException(kind.id() + " is not a trainable fusion");
         };
+        net.options = options;
+        return net;
+    }
+
+    public FusionOptions options() {
+        return options;
     }
 
     /** The fused feature and the gates, per layer (each {@code [N or 1, …, D]}). */
@@ -49,9 +61,17 @@ public abstract class FusionNet extends AbstractBlock {
     /** The gates of the last forward pass are returned after the feature and logits. */
     @Override
     protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDList fused = fuse(store, inputs.get(0), inputs.get(1), training);
+        NDArray features = inputs.get(0);
+        NDArray probabilities = inputs.get(1);
+        if (options.normalizeFeatures()) {
+            features = features.div(features.norm(new int[] {2}, true).add(1e-6f)).mul((float) Math.sqrt(width));
+        }
+        NDList fused = fuse(store, features, probabilities, training);
         NDArray f = fused.get(0);
         NDArray z = head.forward(store, new NDList(f), training).head();
+        if (options.startFromAverage()) {
+            z = z.add(probabilities.mean(new int[] {1}).add(1e-8f).log());
+        }
         NDList out = new NDList(f, z);
         out.addAll(fused.subNDList(1));
         return out;
@@ -80,6 +100,10 @@ public abstract class FusionNet extends AbstractBlock {
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
         initializeFusion(manager, dataType, inputShapes[0].get(0));
         head.initialize(manager, dataType, new Shape(1, width));
+        if (options.startFromAverage()) {
+            // A zero head adds nothing: the untrained teacher predicts exactly what the averaging ensemble does.
+            head.getParameters().values().forEach(p -> p.getArray().muli(0));
+        }
     }
 
     protected abstract void initializeFusion(NDManager manager, DataType dataType, long batch);

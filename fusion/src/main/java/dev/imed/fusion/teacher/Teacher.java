@@ -15,6 +15,7 @@ import dev.imed.ensemble.baseline.Voting;
 import dev.imed.ensemble.component.Component;
 import dev.imed.fusion.net.FusionKind;
 import dev.imed.fusion.net.FusionNet;
+import dev.imed.fusion.net.FusionOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,7 +86,7 @@ public final class Teacher implements Classifier {
             FusionNet fusion = null;
             if (kind.trained()) {
                 fusion = FusionNet.create(kind, components.size(), m.classNames().size(), m.architectureInt("width"),
-                        m.architectureInt("layers"));
+                        m.architectureInt("layers"), FusionOptions.fromMap(m.architecture()));
                 fusion.initialize(manager);
                 bundle.loadInto(fusion, manager);
                 // A loaded teacher only teaches: nothing in it records gradients.
@@ -189,8 +190,11 @@ public final class Teacher implements Classifier {
         manager.close();
     }
 
-    static Map<String, Object> architecture(FusionKind kind, int k, int width, int layers) {
-        return Map.of("fusion", kind.id(), "components", k, "width", width, "layers", layers);
+    static Map<String, Object> architecture(FusionKind kind, int k, int width, int layers, FusionOptions options) {
+        Map<String, Object> map = new java.util.LinkedHashMap<>(Map.of("fusion", kind.id(), "components", k, "width", width,
+                "layers", layers));
+        map.putAll(options.asMap());
+        return map;
     }
 
     /** The weights of a fusion that has none (averaging, vote): an empty parameter file. */

@@ -1,6 +1,7 @@
 package dev.imed.fusion.teacher;
 
 import dev.imed.fusion.net.FusionKind;
+import dev.imed.fusion.net.FusionOptions;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,43 +27,53 @@ import java.util.Map;
  * @param samRho SAM's neighbourhood radius
  * @param seed the seed
  * @param checkpointEvery iterations between checkpoints
+ * @param targetLoss the loss on target predictions that β1 weighs (MCC in the paper)
+ * @param options feature normalisation and starting from the averaging ensemble (both off in the paper)
  */
 public record TeacherConfig(List<Path> components, String source, String target, FusionKind fusion, int layers,
                             int iterations, int batchSize, float lr, float lrGamma, float momentum, float weightDecay,
                             float mccWeight, float adversarialWeight, boolean sam, float samRho, long seed,
-                            int checkpointEvery) {
+                            int checkpointEvery, TargetLoss targetLoss, FusionOptions options) {
 
     public static TeacherConfig defaults(List<Path> components, String source, String target) {
         return new TeacherConfig(List.copyOf(components), source, target, FusionKind.IMED, 2, 1000, 32, 0.01f, 0.001f,
-                0.9f, 5e-4f, 1f, 1f, false, 0.05f, 0, 250);
+                0.9f, 5e-4f, 1f, 1f, false, 0.05f, 0, 250, TargetLoss.MCC, FusionOptions.PAPER);
     }
 
     public TeacherConfig withFusion(FusionKind f) {
-        return new TeacherConfig(components, source, target, f, layers, iterations, batchSize, lr, lrGamma, momentum, weightDecay, mccWeight, adversarialWeight, sam, samRho, seed, checkpointEvery);
+        return new TeacherConfig(components, source, target, f, layers, iterations, batchSize, lr, lrGamma, momentum, weightDecay, mccWeight, adversarialWeight, sam, samRho, seed, checkpointEvery, targetLoss, options);
     }
 
     public TeacherConfig withLayers(int l) {
-        return new TeacherConfig(components, source, target, fusion, l, iterations, batchSize, lr, lrGamma, momentum, weightDecay, mccWeight, adversarialWeight, sam, samRho, seed, checkpointEvery);
+        return new TeacherConfig(components, source, target, fusion, l, iterations, batchSize, lr, lrGamma, momentum, weightDecay, mccWeight, adversarialWeight, sam, samRho, seed, checkpointEvery, targetLoss, options);
     }
 
     public TeacherConfig withIterations(int n) {
-        return new TeacherConfig(components, source, target, fusion, layers, n, batchSize, lr, lrGamma, momentum, weightDecay, mccWeight, adversarialWeight, sam, samRho, seed, checkpointEvery);
+        return new TeacherConfig(components, source, target, fusion, layers, n, batchSize, lr, lrGamma, momentum, weightDecay, mccWeight, adversarialWeight, sam, samRho, seed, checkpointEvery, targetLoss, options);
     }
 
     public TeacherConfig withWeights(float beta1, float beta2) {
-        return new TeacherConfig(components, source, target, fusion, layers, iterations, batchSize, lr, lrGamma, momentum, weightDecay, beta1, beta2, sam, samRho, seed, checkpointEvery);
+        return new TeacherConfig(components, source, target, fusion, layers, iterations, batchSize, lr, lrGamma, momentum, weightDecay, beta1, beta2, sam, samRho, seed, checkpointEvery, targetLoss, options);
     }
 
     public TeacherConfig withSam(boolean on) {
-        return new TeacherConfig(components, source, target, fusion, layers, iterations, batchSize, lr, lrGamma, momentum, weightDecay, mccWeight, adversarialWeight, on, samRho, seed, checkpointEvery);
+        return new TeacherConfig(components, source, target, fusion, layers, iterations, batchSize, lr, lrGamma, momentum, weightDecay, mccWeight, adversarialWeight, on, samRho, seed, checkpointEvery, targetLoss, options);
     }
 
     public TeacherConfig withSeed(long s) {
-        return new TeacherConfig(components, source, target, fusion, layers, iterations, batchSize, lr, lrGamma, momentum, weightDecay, mccWeight, adversarialWeight, sam, samRho, s, checkpointEvery);
+        return new TeacherConfig(components, source, target, fusion, layers, iterations, batchSize, lr, lrGamma, momentum, weightDecay, mccWeight, adversarialWeight, sam, samRho, s, checkpointEvery, targetLoss, options);
     }
 
     public TeacherConfig withLr(float l) {
-        return new TeacherConfig(components, source, target, fusion, layers, iterations, batchSize, l, lrGamma, momentum, weightDecay, mccWeight, adversarialWeight, sam, samRho, seed, checkpointEvery);
+        return new TeacherConfig(components, source, target, fusion, layers, iterations, batchSize, l, lrGamma, momentum, weightDecay, mccWeight, adversarialWeight, sam, samRho, seed, checkpointEvery, targetLoss, options);
+    }
+
+    public TeacherConfig withTargetLoss(TargetLoss loss) {
+        return new TeacherConfig(components, source, target, fusion, layers, iterations, batchSize, lr, lrGamma, momentum, weightDecay, mccWeight, adversarialWeight, sam, samRho, seed, checkpointEvery, loss, options);
+    }
+
+    public TeacherConfig withOptions(FusionOptions o) {
+        return new TeacherConfig(components, source, target, fusion, layers, iterations, batchSize, lr, lrGamma, momentum, weightDecay, mccWeight, adversarialWeight, sam, samRho, seed, checkpointEvery, targetLoss, o);
     }
 
     public Map<String, Object> asMap() {
@@ -77,7 +88,12 @@ public record TeacherConfig(List<Path> components, String source, String target,
         map.put("momentum", momentum);
         map.put("weightDecay", weightDecay);
         map.put("beta1Mcc", mccWeight);
+        if (targetLoss != TargetLoss.MCC) {
+            // Only when it differs from the paper's, so that the keys of cached runs of the paper's teacher stay the same.
+            map.put("targetLoss", targetLoss.id());
+        }
         map.put("beta2Adversarial", adversarialWeight);
+        map.putAll(options.asMap());
         map.put("sam", sam);
         map.put("samRho", samRho);
         return map;

@@ -59,7 +59,8 @@ public final class TeacherTrainer {
             lineage.put("component" + i, componentBundles.get(i).sha256());
         }
         Map<String, Object> training = new LinkedHashMap<>(config.asMap());
-        Map<String, Object> architecture = Teacher.architecture(config.fusion(), componentBundles.size(), width, config.layers());
+        Map<String, Object> architecture = Teacher.architecture(config.fusion(), componentBundles.size(), width, config.layers(),
+                config.options());
         String method = config.fusion().id();
 
         Bundle bundle;
@@ -74,7 +75,8 @@ public final class TeacherTrainer {
                     c.net().freezeParameters(true);
                     components.add(c);
                 }
-                FusionNet fusion = FusionNet.create(config.fusion(), components.size(), classes, width, config.layers());
+                FusionNet fusion = FusionNet.create(config.fusion(), components.size(), classes, width, config.layers(),
+                        config.options());
                 fusion.initialize(manager);
                 ConditionalAdversary adversary = new ConditionalAdversary(width, classes, false);
                 adversary.initialize(manager);
@@ -111,7 +113,12 @@ public final class TeacherTrainer {
                             String tail = batch + ":";
                             NDArray loss = Losses.crossEntropy(z.get(head), cached[0].get(2));
                             if (config.mccWeight() != 0) {
-                                loss = loss.add(Mcc.loss(z.get(tail), Mcc.TEMPERATURE).mul(config.mccWeight()));
+                                NDArray targetLoss = switch (config.targetLoss()) {
+                                    case MCC -> Mcc.loss(z.get(tail), Mcc.TEMPERATURE);
+                                    case AVERAGE -> Losses.softCrossEntropyToProbabilities(z.get(tail),
+                                            cached[0].get(1).get(tail).mean(new int[] {1}));
+                                };
+                                loss = loss.add(targetLoss.mul(config.mccWeight()));
                             }
                             if (config.adversarialWeight() != 0) {
                                 loss = loss.add(adversary.loss(store, f.get(head), z.get(head), f.get(tail), z.get(tail),

@@ -95,4 +95,37 @@ class InstanceAwareFusionTest {
             }
         }
     }
+
+    @Test
+    void startingFromTheAverageMeansTheUntrainedTeacherPredictsTheAveragingEnsemble() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            FusionNet net = FusionNet.create(FusionKind.IMED, 3, 5, 16, 2, FusionOptions.PAPER.withStartFromAverage(true));
+            net.initialize(manager);
+            NDArray f = manager.randomUniform(0, 1, new Shape(6, 3, 16));
+            NDArray p = manager.randomUniform(0, 1, new Shape(6, 3, 5)).softmax(2);
+            NDArray z = net.apply(new ParameterStore(manager, false), f, p, false).get(1);
+            NDArray average = p.mean(new int[] {1}).add(1e-8f).log();
+            assertThat(z.sub(average).abs().max().getFloat()).isLessThan(1e-5f);
+        }
+    }
+
+    @Test
+    void normalisedFeaturesIgnoreHowLargeOneComponentsFeaturesAre() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            FusionNet normalised = FusionNet.create(FusionKind.GLOBAL, 2, 3, 8, 2, FusionOptions.PAPER.withNormalizeFeatures(true));
+            FusionNet raw = FusionNet.create(FusionKind.GLOBAL, 2, 3, 8, 2);
+            normalised.initialize(manager);
+            raw.initialize(manager);
+            NDArray f = manager.randomUniform(0, 1, new Shape(4, 2, 8));
+            NDArray scaled = f.mul(manager.create(new float[] {100f, 1f}, new Shape(1, 2, 1)));
+            NDArray p = manager.randomUniform(0, 1, new Shape(4, 2, 3)).softmax(2);
+            ParameterStore store = new ParameterStore(manager, false);
+            NDArray before = normalised.apply(store, f, p, false).get(0);
+            NDArray after = normalised.apply(store, scaled, p, false).get(0);
+            assertThat(after.sub(before).abs().max().getFloat()).isLessThan(1e-4f);
+            // Without normalisation the large component takes over the fused feature.
+            NDArray rawAfter = raw.apply(store, scaled, p, false).get(0);
+            assertThat(rawAfter.sub(raw.apply(store, f, p, false).get(0)).abs().max().getFloat()).isGreaterThan(1f);
+        }
+    }
 }

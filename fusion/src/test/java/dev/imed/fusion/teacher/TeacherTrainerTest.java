@@ -115,6 +115,22 @@ class TeacherTrainerTest {
     }
 
     @Test
+    void teacherWithTheOpenOptionsRecordsThemAndReloadsWithThem() {
+        TeacherConfig config = TeacherConfig.defaults(components, "syn", "mnist5k").withIterations(6)
+                .withTargetLoss(TargetLoss.AVERAGE).withOptions(new dev.imed.fusion.net.FusionOptions(true, true));
+        Bundle bundle = TeacherTrainer.train(config, source, target, dir.resolve("teacher-options"));
+        assertThat(bundle.manifest().architecture()).containsEntry("normalizeFeatures", true).containsEntry("startFromAverage", true);
+        assertThat(bundle.manifest().training()).containsEntry("targetLoss", "average");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> metrics = (Map<String, Object>) bundle.manifest().metrics().get("target");
+        try (Teacher teacher = Teacher.load(bundle.dir())) {
+            // Reloaded with both options, it measures the accuracy training recorded.
+            assertThat(dev.imed.core.model.Evaluation.evaluate(teacher, target).accuracy())
+                    .isCloseTo(((Number) metrics.get("accuracy")).doubleValue(), org.assertj.core.api.Assertions.within(0.01));
+        }
+    }
+
+    @Test
     void teacherRefusesDifferentComponentsAndSaysWhich() {
         Bundle bundle = TeacherTrainer.train(TeacherConfig.defaults(components, "syn", "mnist5k").withFusion(FusionKind.AVERAGE),
                 source, target, dir.resolve("average"));
