@@ -112,9 +112,7 @@ public final class Distiller {
             architecture.put("bottleneck", student.width());
             architecture.put("parameters", ComponentTrainer.parameterCount(student));
             Map<String, Object> training = new LinkedHashMap<>(config.asMap());
-            training.put("loss", result.curve().summary());
-            training.put("seconds", Math.round(result.seconds() * 10) / 10.0);
-            training.put("resumedFrom", result.resumedFrom());
+            training.putAll(result.summary());
             Map<String, String> lineage = teacher == null ? Map.of() : Map.of("teacher", teacher.bundle().sha256());
             Manifest manifest = new Manifest(Manifest.FORMAT, Student.KIND, teacher == null ? "source-only" : "distill",
                     architecture, source.classNames(), spec, training, config.seed(), source.name(), target.name(),

@@ -110,14 +110,7 @@ public final class ComponentTrainer {
             architecture.put("parameters", parameterCount(net));
             Map<String, Object> training = new LinkedHashMap<>(config.asMap());
             training.put("method", method);
-            training.put("loss", result.curve().summary());
-            training.put("seconds", Math.round(result.seconds() * 10) / 10.0);
-            training.put("imagesPerSecond", Math.round(result.imagesPerSecond()));
-            training.put("rssMb", Map.of("afterWarmUp", Math.round(result.rssStartMb()), "atEnd", Math.round(result.rssEndMb())));
-            if (result.resumedFrom() > 0) {
-                // The run continued from a checkpoint: the loss curve and timings cover only the rest.
-                training.put("resumedFrom", result.resumedFrom());
-            }
+            training.putAll(result.summary());
             Manifest manifest = new Manifest(Manifest.FORMAT, "component", method, architecture, source.classNames(),
                     spec, training, config.seed(), source.name(), target.name(), Map.of(), Map.of(), null, null, 0);
             Bundle bundle = Bundle.write(out, manifest, net);

@@ -74,12 +74,25 @@ public final class NesterovSgd {
         }
     }
 
+    /** Whether every gradient is finite (one reduction and one host read for all of them). */
+    public boolean gradientsFinite(NDManager step) {
+        NDArray sum = null;
+        for (Parameter p : parameters) {
+            NDArray g = p.getArray().getGradient();
+            g.attach(step);
+            NDArray s = g.square().sum();
+            sum = sum == null ? s : sum.add(s);
+        }
+        return sum == null || Float.isFinite(sum.getFloat());
+    }
+
     /** Clears the gradients without updating (after a step whose loss is discarded). */
     public void zeroGradients(NDManager step) {
         for (Parameter p : parameters) {
             NDArray g = p.getArray().getGradient();
             g.attach(step);
-            g.muli(0);
+            // A fill, not g × 0: the gradients being dropped may hold inf or NaN, and inf × 0 is NaN.
+            g.set(new ai.djl.ndarray.index.NDIndex("..."), 0f);
         }
     }
 

@@ -40,7 +40,27 @@ public final class TrainingLoop {
 
     /** What a run did. */
     public record Result(LossCurve curve, long iterations, long resumedFrom, double seconds, double imagesPerSecond,
-                         double rssStartMb, double rssEndMb) {}
+                         double rssStartMb, double rssEndMb, long skippedSteps) {
+        /** What a bundle's manifest records of the run: loss curve, time, resumption, skipped steps. */
+        public java.util.Map<String, Object> summary() {
+            java.util.Map<String, Object> map = new java.util.LinkedHashMap<>();
+            map.put("loss", curve.summary());
+            map.put("seconds", Math.round(seconds * 10) / 10.0);
+            map.put("imagesPerSecond", Math.round(imagesPerSecond));
+            map.put("rssMb", java.util.Map.of("afterWarmUp", Math.round(rssStartMb), "atEnd", Math.round(rssEndMb)));
+            if (resumedFrom > 0) {
+                // The run continued from a checkpoint: the loss curve and timings cover only the rest.
+                map.put("resumedFrom", resumedFrom);
+            }
+            if (skippedSteps > 0) {
+                map.put("skippedSteps", skippedSteps);
+            }
+            return map;
+        }
+    }
+
+    /** A run stops as diverged after this many non-finite losses in a row; fewer are skipped. */
+    static final int MAX_CONSECUTIVE_SKIPPED = 10;
 
     private TrainingLoop() {}
 
@@ -53,6 +73,8 @@ public final class TrainingLoop {
         long settle = start + Math.max(1, (options.iterations() - start) / 10);
         double rssStart = -1;
         long logEvery = Long.getLong("imed.rss.every", 0);
+        long skipped = 0;
+        int consecutiveSkipped = 0;
         try (Progress progress = Progress.start(options.task(), options.iterations(), start)) {
             for (long it = start; it < options.iterations(); it++) {
                 double done = it / (double) options.iterations();
@@ -63,19 +85,33 @@ public final class TrainingLoop {
                         collector.backward(value);
                         loss = value.getFloat();
                     }
-                    if (options.samRho() > 0) {
-                        java.util.List<NDArray> moves = optimizer.perturb(options.samRho(), step);
-                        try (GradientCollector collector = engine.newGradientCollector()) {
-                            collector.backward(stepLoss.loss(step, it, done));
-                        }
-                        optimizer.restore(moves);
+                    if (Float.isFinite(loss) && !optimizer.gradientsFinite(step)) {
+                        loss = Float.NaN; // a finite loss with non-finite gradients is skipped the same way
                     }
-                    optimizer.step(options.rate().at(it), step);
+                    if (!Float.isFinite(loss)) {
+                        // One bad batch must not poison the weights: drop its gradients, as mixed-precision scalers do.
+                        optimizer.zeroGradients(step);
+                    } else {
+                        if (options.samRho() > 0) {
+                            java.util.List<NDArray> moves = optimizer.perturb(options.samRho(), step);
+                            try (GradientCollector collector = engine.newGradientCollector()) {
+                                collector.backward(stepLoss.loss(step, it, done));
+                            }
+                            optimizer.restore(moves);
+                        }
+                        optimizer.step(options.rate().at(it), step);
+                    }
                 }
                 if (!Float.isFinite(loss)) {
-                    throw new DivergedException(options.task() + ": the loss became " + loss + " at iteration " + it
-                            + " (lower the learning rate)");
+                    skipped++;
+                    System.err.printf(Locale.ROOT, "%s: iteration %d skipped: non-finite loss or gradients%n", options.task(), it);
+                    if (++consecutiveSkipped >= MAX_CONSECUTIVE_SKIPPED) {
+                        throw new DivergedException(options.task() + ": the loss or its gradients were not finite for " + consecutiveSkipped
+                                + " iterations in a row, up to iteration " + it + " (lower the learning rate)");
+                    }
+                    continue;
                 }
+                consecutiveSkipped = 0;
                 curve.add(loss);
                 if (it + 1 == settle) {
                     rssStart = ResidentMemory.currentMb();
@@ -95,6 +131,6 @@ public final class TrainingLoop {
         double seconds = (System.nanoTime() - began) / 1e9;
         long ran = options.iterations() - start;
         return new Result(curve, options.iterations(), start, seconds, ran * options.imagesPerStep() / Math.max(seconds, 1e-9),
-                rssStart, ResidentMemory.currentMb());
+                rssStart, ResidentMemory.currentMb(), skipped);
     }
 }

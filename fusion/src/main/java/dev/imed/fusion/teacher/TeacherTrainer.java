@@ -126,9 +126,7 @@ public final class TeacherTrainer {
                             }
                             return loss;
                         });
-                training.put("loss", result.curve().summary());
-                training.put("seconds", Math.round(result.seconds() * 10) / 10.0);
-                training.put("resumedFrom", result.resumedFrom());
+                training.putAll(result.summary());
                 bundle = Bundle.write(out, manifest(method, architecture, first, training, config, source, target, lineage), fusion);
                 checkpoint.delete();
             }

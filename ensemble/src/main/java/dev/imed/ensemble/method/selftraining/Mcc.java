@@ -31,7 +31,8 @@ public final class Mcc implements UdaMethod {
         NDArray w = Losses.entropy(p).stopGradient().neg().exp().add(1f);
         w = w.div(w.sum()).mul((float) n).expandDims(1);
         NDArray confusion = p.mul(w).transpose().matMul(p);
-        confusion = confusion.div(confusion.sum(new int[] {1}, true));
+        // ε: a class no image in the batch gives any probability to has an all-zero row, not 0/0.
+        confusion = confusion.div(confusion.sum(new int[] {1}, true).add(1e-8f));
         NDArray offDiagonal = confusion.sum().sub(confusion.mul(logits.getManager().eye((int) c)).sum());
         return offDiagonal.div((float) c);
     }
