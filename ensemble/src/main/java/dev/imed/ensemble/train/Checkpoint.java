@@ -2,6 +2,8 @@ package dev.imed.ensemble.train;
 
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import dev.imed.core.bundle.AtomicFiles;
@@ -51,12 +53,79 @@ public final class Checkpoint {
             for (DomainLoader loader : loaders) {
                 out.writeLong(loader.position());
             }
-            for (Block block : blocks) {
-                block.saveParameters(out);
-            }
-            optimizer.save(out);
+            writeModel(out);
             out.flush();
         });
+    }
+
+    /**
+     * Device copies of every parameter (weights and running statistics) and of the optimizer's momentum,
+     * to roll back to if training diverges later. Close it when a newer one replaces it.
+     */
+    public Snapshot snapshot(NDManager root) {
+        NDManager copies = root.newSubManager();
+        List<NDArray> arrays = new java.util.ArrayList<>();
+        for (Block block : blocks) {
+            for (Parameter p : block.getParameters().values()) {
+                if (p.isInitialized()) {
+                    NDArray copy = p.getArray().duplicate();
+                    copy.attach(copies);
+                    arrays.add(copy);
+                }
+            }
+        }
+        return new Snapshot(copies, arrays, optimizer.copyState(copies));
+    }
+
+    /**
+     * Copies a {@link #snapshot} back into the very arrays training uses (parameter stores keep references
+     * to them, so they are overwritten in place rather than replaced); the data keeps its current position.
+     */
+    public void rollBack(Snapshot snapshot) {
+        int i = 0;
+        for (Block block : blocks) {
+            for (Parameter p : block.getParameters().values()) {
+                if (p.isInitialized()) {
+                    p.getArray().set(new NDIndex("..."), snapshot.parameters().get(i++));
+                }
+            }
+        }
+        optimizer.restoreState(snapshot.optimizerState());
+    }
+
+    /** An in-memory copy of the training state, on the device. */
+    public record Snapshot(NDManager manager, List<NDArray> parameters, List<NDArray> optimizerState) implements AutoCloseable {
+        @Override
+        public void close() {
+            manager.close();
+        }
+    }
+
+    private void writeModel(DataOutputStream out) throws IOException {
+        for (Block block : blocks) {
+            block.saveParameters(out);
+        }
+        optimizer.save(out);
+    }
+
+    private void readModel(NDManager manager, DataInputStream in) throws IOException, MalformedModelException {
+        for (Block block : blocks) {
+            List<Parameter> before = List.copyOf(block.getParameters().values());
+            block.loadParameters(manager, in);
+            // A block may rebuild its parameters on load (TorchScriptBackbone loads a new module):
+            // the optimizer must then update the new ones, or that part of the model stops learning.
+            List<Parameter> after = List.copyOf(block.getParameters().values());
+            for (int i = 0; i < Math.min(before.size(), after.size()); i++) {
+                if (before.get(i) != after.get(i)) {
+                    optimizer.replaceParameter(before.get(i), after.get(i));
+                }
+            }
+            // Loaded arrays are new: trainable ones must record gradients again.
+            block.getParameters().values().stream()
+                    .filter(p -> p.requiresGradient() && p.isInitialized())
+                    .forEach(p -> p.getArray().setRequiresGradient(true));
+        }
+        optimizer.load(in);
     }
 
     /** Restores the state if a matching checkpoint exists; returns the iteration to continue from (0 if none). */
@@ -72,23 +141,7 @@ public final class Checkpoint {
             for (DomainLoader loader : loaders) {
                 loader.seek(in.readLong());
             }
-            for (Block block : blocks) {
-                List<Parameter> before = List.copyOf(block.getParameters().values());
-                block.loadParameters(manager, in);
-                // A block may rebuild its parameters on load (TorchScriptBackbone loads a new module):
-                // the optimizer must then update the new ones, or that part of the model stops learning.
-                List<Parameter> after = List.copyOf(block.getParameters().values());
-                for (int i = 0; i < Math.min(before.size(), after.size()); i++) {
-                    if (before.get(i) != after.get(i)) {
-                        optimizer.replaceParameter(before.get(i), after.get(i));
-                    }
-                }
-                // Loaded arrays are new: trainable ones must record gradients again.
-                block.getParameters().values().stream()
-                        .filter(p -> p.requiresGradient() && p.isInitialized())
-                        .forEach(p -> p.getArray().setRequiresGradient(true));
-            }
-            optimizer.load(in);
+            readModel(manager, in);
             return iteration;
         } catch (IOException | MalformedModelException e) {
             throw new UncheckedIOException(file + ": unreadable checkpoint (delete it to start over): " + e.getMessage(),

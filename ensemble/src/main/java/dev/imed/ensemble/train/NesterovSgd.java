@@ -132,6 +132,24 @@ public final class NesterovSgd {
         }
     }
 
+    /** Device copies of the momentum buffers, owned by {@code manager}. */
+    public List<NDArray> copyState(NDManager manager) {
+        List<NDArray> copies = new ArrayList<>();
+        for (NDArray v : velocity) {
+            NDArray copy = v.duplicate();
+            copy.attach(manager);
+            copies.add(copy);
+        }
+        return copies;
+    }
+
+    /** Overwrites the momentum buffers in place with {@link #copyState} copies. */
+    public void restoreState(List<NDArray> copies) {
+        for (int i = 0; i < velocity.size(); i++) {
+            velocity.get(i).set(new ai.djl.ndarray.index.NDIndex("..."), copies.get(i));
+        }
+    }
+
     public void save(DataOutputStream out) throws IOException {
         out.writeInt(velocity.size());
         for (NDArray v : velocity) {

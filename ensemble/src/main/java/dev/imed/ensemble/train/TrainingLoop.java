@@ -40,7 +40,7 @@ public final class TrainingLoop {
 
     /** What a run did. */
     public record Result(LossCurve curve, long iterations, long resumedFrom, double seconds, double imagesPerSecond,
-                         double rssStartMb, double rssEndMb, long skippedSteps) {
+                         double rssStartMb, double rssEndMb, long skippedSteps, int rollBacks) {
         /** What a bundle's manifest records of the run: loss curve, time, resumption, skipped steps. */
         public java.util.Map<String, Object> summary() {
             java.util.Map<String, Object> map = new java.util.LinkedHashMap<>();
@@ -55,12 +55,19 @@ public final class TrainingLoop {
             if (skippedSteps > 0) {
                 map.put("skippedSteps", skippedSteps);
             }
+            if (rollBacks > 0) {
+                map.put("rollBacks", rollBacks);
+            }
             return map;
         }
     }
 
     /** A run stops as diverged after this many non-finite losses in a row; fewer are skipped. */
     static final int MAX_CONSECUTIVE_SKIPPED = 10;
+
+    /** Iterations between the in-memory snapshots a diverged run rolls back to, and how many roll-backs a run gets. */
+    static final int SNAPSHOT_EVERY = 100;
+    static final int MAX_ROLL_BACKS = 3;
 
     private TrainingLoop() {}
 
@@ -75,6 +82,9 @@ public final class TrainingLoop {
         long logEvery = Long.getLong("imed.rss.every", 0);
         long skipped = 0;
         int consecutiveSkipped = 0;
+        Checkpoint.Snapshot snapshot = null;
+        long snapshotAt = 0;
+        int rollBacks = 0;
         try (Progress progress = Progress.start(options.task(), options.iterations(), start)) {
             for (long it = start; it < options.iterations(); it++) {
                 double done = it / (double) options.iterations();
@@ -105,13 +115,28 @@ public final class TrainingLoop {
                 if (!Float.isFinite(loss)) {
                     skipped++;
                     System.err.printf(Locale.ROOT, "%s: iteration %d skipped: non-finite loss or gradients%n", options.task(), it);
-                    if (++consecutiveSkipped >= MAX_CONSECUTIVE_SKIPPED) {
+                    if (++consecutiveSkipped >= MAX_CONSECUTIVE_SKIPPED && snapshot != null && rollBacks < MAX_ROLL_BACKS) {
+                        // The weights themselves went bad: go back to the last good state and go on with new batches.
+                        checkpoint.rollBack(snapshot);
+                        rollBacks++;
+                        consecutiveSkipped = 0;
+                        System.err.printf(Locale.ROOT, "%s: iteration %d: rolled back to iteration %d%n", options.task(), it, snapshotAt);
+                        continue;
+                    }
+                    if (consecutiveSkipped >= MAX_CONSECUTIVE_SKIPPED) {
                         throw new DivergedException(options.task() + ": the loss or its gradients were not finite for " + consecutiveSkipped
                                 + " iterations in a row, up to iteration " + it + " (lower the learning rate)");
                     }
                     continue;
                 }
                 consecutiveSkipped = 0;
+                if (checkpoint != null && (it + 1) % SNAPSHOT_EVERY == 0) {
+                    if (snapshot != null) {
+                        snapshot.close();
+                    }
+                    snapshot = checkpoint.snapshot(manager);
+                    snapshotAt = it + 1;
+                }
                 curve.add(loss);
                 if (it + 1 == settle) {
                     rssStart = ResidentMemory.currentMb();
@@ -130,7 +155,10 @@ public final class TrainingLoop {
         }
         double seconds = (System.nanoTime() - began) / 1e9;
         long ran = options.iterations() - start;
+        if (snapshot != null) {
+            snapshot.close();
+        }
         return new Result(curve, options.iterations(), start, seconds, ran * options.imagesPerStep() / Math.max(seconds, 1e-9),
-                rssStart, ResidentMemory.currentMb(), skipped);
+                rssStart, ResidentMemory.currentMb(), skipped, rollBacks);
     }
 }

@@ -57,4 +57,33 @@ class TrainingLoopTest {
                     .hasMessageContaining("not finite for " + TrainingLoop.MAX_CONSECUTIVE_SKIPPED + " iterations in a row");
         }
     }
+
+    @Test
+    void weightsThatWentBadAreRolledBackToTheLastSnapshot(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            ai.djl.nn.core.Linear linear = ai.djl.nn.core.Linear.builder().setUnits(1).build();
+            linear.initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32, new ai.djl.ndarray.types.Shape(1, 2));
+            Parameter weight = linear.getParameters().get("weight");
+            NesterovSgd sgd = new NesterovSgd(manager, 0.9f, 0f,
+                    List.of(new NesterovSgd.Group(List.copyOf(linear.getParameters().values()), 1f)));
+            Checkpoint checkpoint = new Checkpoint(dir.resolve("ckpt"), "test", List.of(linear), sgd, List.of());
+            ai.djl.training.ParameterStore store = new ai.djl.training.ParameterStore(manager, false);
+            NDArray x = manager.create(new float[] {1f, 2f, -1f, 0.5f}, new ai.djl.ndarray.types.Shape(2, 2));
+            NDArray y = manager.create(new float[] {3f, -1f}, new ai.djl.ndarray.types.Shape(2, 1));
+            TrainingLoop.Result result = TrainingLoop.run(manager, sgd, checkpoint, options(300), (step, it, progress) -> {
+                if (it == 150) {
+                    // Something broke the weights themselves: every step from here on is non-finite.
+                    weight.getArray().set(new float[] {Float.NaN, Float.NaN});
+                }
+                NDArray out = linear.forward(store, new ai.djl.ndarray.NDList(x), true).head();
+                return out.sub(y).square().mean();
+            });
+            assertThat(result.rollBacks()).isEqualTo(1);
+            assertThat(result.skippedSteps()).isEqualTo(TrainingLoop.MAX_CONSECUTIVE_SKIPPED);
+            float[] w = weight.getArray().toFloatArray();
+            assertThat(Float.isFinite(w[0]) && Float.isFinite(w[1])).isTrue();
+            assertThat(result.curve().last()).isLessThan(0.05f);
+        }
+    }
 }
+
