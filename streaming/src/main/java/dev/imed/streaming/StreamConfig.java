@@ -63,7 +63,7 @@ public record StreamConfig(Path teacher, Path student, Path input, Path out, Pat
     }
 
     /**
-     * Bounded, parallelism 1 with 4 file readers, teacher batches of 32 or 200 ms, top 3, the default distillation (32
+     * Bounded, parallelism 1 with 4 file readers taking 32 files a split, teacher batches of 32 or 200 ms, top 3, the default distillation (32
      * images a step, a version every 50 steps), a checkpoint every 2 s, 3 restarts 1 s apart, files up
      * to 32 MiB and 40 megapixels.
      */

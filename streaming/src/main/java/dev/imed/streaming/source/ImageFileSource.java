@@ -41,6 +41,7 @@ public final class ImageFileSource
     public record Settings(String directory, boolean continuous, long monitorIntervalMs, long maxFileBytes,
                            int filesPerSplit) implements Serializable {
         public Settings {
+            java.util.Objects.requireNonNull(directory, "directory");
             if (monitorIntervalMs <= 0 || maxFileBytes <= 0 || filesPerSplit <= 0) {
                 throw new IllegalArgumentException("the monitoring interval (" + monitorIntervalMs + " ms), byte limit ("
                         + maxFileBytes + ") and files per split (" + filesPerSplit + ") must be positive");
