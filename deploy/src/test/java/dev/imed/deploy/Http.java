@@ -6,23 +6,24 @@ import io.micronaut.core.type.Argument;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MutableHttpRequest;
-import io.micronaut.http.client.BlockingHttpClient;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 
-/**
- * Sends requests through a Micronaut {@link HttpClient} (the one a test has injected) and returns
- * error responses as replies instead of throwing them, so that a test can assert status and body alike.
- */
-public final class Http {
+/** A thin wrapper over Micronaut's HTTP client that returns error responses instead of throwing them. */
+public final class Http implements AutoCloseable {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private final BlockingHttpClient client;
+    private final HttpClient client;
 
-    public Http(HttpClient client) {
-        this.client = client.toBlocking();
+    public Http(URI base) {
+        try {
+            this.client = HttpClient.create(base.toURL());
+        } catch (java.net.MalformedURLException e) {
+            throw new IllegalArgumentException(e);
+        }
     }
 
     /** A response: status, body text and content type. */
@@ -43,7 +44,7 @@ public final class Http {
 
     public Reply send(MutableHttpRequest<?> request) {
         try {
-            HttpResponse<String> response = client.exchange(request, Argument.STRING, Argument.STRING);
+            HttpResponse<String> response = client.toBlocking().exchange(request, Argument.STRING, Argument.STRING);
             return new Reply(response.code(), response.body(), response.getContentType().map(Object::toString).orElse(""));
         } catch (HttpClientResponseException e) {
             HttpResponse<?> response = e.getResponse();
@@ -70,5 +71,10 @@ public final class Http {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    @Override
+    public void close() {
+        client.close();
     }
 }
