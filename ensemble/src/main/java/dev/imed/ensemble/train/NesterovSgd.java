@@ -76,14 +76,29 @@ public final class NesterovSgd {
 
     /** Whether every gradient is finite (one reduction and one host read for all of them). */
     public boolean gradientsFinite(NDManager step) {
-        NDArray sum = null;
+        List<NDArray> grads = gradients(step);
+        return grads.isEmpty() || Float.isFinite(squaredNorm(grads).getFloat());
+    }
+
+    /** The gradients of every parameter, as handles owned by {@code step}. */
+    private List<NDArray> gradients(NDManager step) {
+        List<NDArray> grads = new ArrayList<>();
         for (Parameter p : parameters) {
             NDArray g = p.getArray().getGradient();
             g.attach(step);
+            grads.add(g);
+        }
+        return grads;
+    }
+
+    /** Σ‖g‖² over all gradients, on the device. */
+    private static NDArray squaredNorm(List<NDArray> grads) {
+        NDArray sum = null;
+        for (NDArray g : grads) {
             NDArray s = g.square().sum();
             sum = sum == null ? s : sum.add(s);
         }
-        return sum == null || Float.isFinite(sum.getFloat());
+        return sum;
     }
 
     /** Clears the gradients without updating (after a step whose loss is discarded). */
@@ -101,15 +116,8 @@ public final class NesterovSgd {
      * worst case nearby), clears the gradients and returns the moves for {@link #restore}.
      */
     public List<NDArray> perturb(float rho, NDManager step) {
-        List<NDArray> grads = new ArrayList<>();
-        NDArray sumSquares = null;
-        for (Parameter p : parameters) {
-            NDArray g = p.getArray().getGradient();
-            g.attach(step);
-            grads.add(g);
-            NDArray s = g.square().sum();
-            sumSquares = sumSquares == null ? s : sumSquares.add(s);
-        }
+        List<NDArray> grads = gradients(step);
+        NDArray sumSquares = squaredNorm(grads);
         for (Parameter p : parameters) {
             p.getArray().tempAttach(step);
         }
