@@ -20,8 +20,9 @@ import java.util.Objects;
  *     lands later, until cancelled
  * @param monitorInterval how often a continuous job looks for new files
  * @param parallelism tasks that decode and label (the student trains in one)
- * @param fileReaders tasks that list and read files: each has one file request in flight to Flink's
- *     source coordinator at a time, a round trip of milliseconds, so a few of them hide it
+ * @param fileReaders tasks that read files
+ * @param filesPerSplit the most files in one split, the unit in which file readers ask Flink's source
+ *     coordinator for work: each request is a round trip of milliseconds, so a split holds many files
  * @param batchSize the most images per teacher call
  * @param batchTimeoutMs the longest an image waits for its teacher batch to fill
  * @param topK classes listed per label
@@ -35,7 +36,7 @@ import java.util.Objects;
  * @param flinkOptions further Flink configuration, e.g. {@code taskmanager.memory.managed.size}
  */
 public record StreamConfig(Path teacher, Path student, Path input, Path out, Path registry, boolean continuous,
-                           Duration monitorInterval, int parallelism, int fileReaders, int batchSize, long batchTimeoutMs, int topK,
+                           Duration monitorInterval, int parallelism, int fileReaders, int filesPerSplit, int batchSize, long batchTimeoutMs, int topK,
                            OnlineDistillation distillation, long checkpointIntervalMs, int restartAttempts,
                            long restartDelayMs, long maxFileBytes, long maxPixels, Path resumeFrom,
                            Map<String, String> flinkOptions) {
@@ -48,6 +49,7 @@ public record StreamConfig(Path teacher, Path student, Path input, Path out, Pat
         Objects.requireNonNull(monitorInterval, "monitorInterval");
         positive("parallelism", parallelism);
         positive("fileReaders", fileReaders);
+        positive("filesPerSplit", filesPerSplit);
         positive("batchSize", batchSize);
         positive("batchTimeoutMs", batchTimeoutMs);
         positive("topK", topK);
@@ -61,12 +63,12 @@ public record StreamConfig(Path teacher, Path student, Path input, Path out, Pat
     }
 
     /**
-     * Bounded, parallelism 1 with 4 file readers, teacher batches of 32 or 200 ms, top 3, the default distillation (32
+     * Bounded, parallelism 1 with 4 file readers taking 32 files a split, teacher batches of 32 or 200 ms, top 3, the default distillation (32
      * images a step, a version every 50 steps), a checkpoint every 2 s, 3 restarts 1 s apart, files up
      * to 32 MiB and 40 megapixels.
      */
     public static StreamConfig defaults(Path teacher, Path student, Path input, Path out) {
-        return new StreamConfig(teacher, student, input, out, null, false, Duration.ofSeconds(1), 1, 4, 32, 200, 3,
+        return new StreamConfig(teacher, student, input, out, null, false, Duration.ofSeconds(1), 1, 4, 32, 32, 200, 3,
                 OnlineDistillation.defaults(), 2000, 3, 1000, 32L << 20, 40_000_000L, null, Map.of());
     }
 
@@ -80,55 +82,61 @@ public record StreamConfig(Path teacher, Path student, Path input, Path out, Pat
 
     public StreamConfig withStudent(Path bundleOrRegistry) {
         return new StreamConfig(teacher, bundleOrRegistry, input, out, registry, continuous, monitorInterval,
-                parallelism, fileReaders, batchSize, batchTimeoutMs, topK, distillation, checkpointIntervalMs,
+                parallelism, fileReaders, filesPerSplit, batchSize, batchTimeoutMs, topK, distillation, checkpointIntervalMs,
                 restartAttempts, restartDelayMs, maxFileBytes, maxPixels, resumeFrom, flinkOptions);
     }
 
     public StreamConfig withRegistry(Path dir) {
         return new StreamConfig(teacher, student, input, out, dir, continuous, monitorInterval, parallelism,
-                fileReaders, batchSize, batchTimeoutMs, topK, distillation, checkpointIntervalMs, restartAttempts,
+                fileReaders, filesPerSplit, batchSize, batchTimeoutMs, topK, distillation, checkpointIntervalMs, restartAttempts,
                 restartDelayMs, maxFileBytes, maxPixels, resumeFrom, flinkOptions);
     }
 
     public StreamConfig withContinuous(boolean on) {
-        return new StreamConfig(teacher, student, input, out, registry, on, monitorInterval, parallelism, fileReaders,
+        return new StreamConfig(teacher, student, input, out, registry, on, monitorInterval, parallelism, fileReaders, filesPerSplit,
                 batchSize, batchTimeoutMs, topK, distillation, checkpointIntervalMs, restartAttempts, restartDelayMs,
                 maxFileBytes, maxPixels, resumeFrom, flinkOptions);
     }
 
     public StreamConfig withMonitorInterval(Duration interval) {
-        return new StreamConfig(teacher, student, input, out, registry, continuous, interval, parallelism, fileReaders,
+        return new StreamConfig(teacher, student, input, out, registry, continuous, interval, parallelism, fileReaders, filesPerSplit,
                 batchSize, batchTimeoutMs, topK, distillation, checkpointIntervalMs, restartAttempts, restartDelayMs,
                 maxFileBytes, maxPixels, resumeFrom, flinkOptions);
     }
 
     public StreamConfig withParallelism(int p) {
-        return new StreamConfig(teacher, student, input, out, registry, continuous, monitorInterval, p, fileReaders,
+        return new StreamConfig(teacher, student, input, out, registry, continuous, monitorInterval, p, fileReaders, filesPerSplit,
                 batchSize, batchTimeoutMs, topK, distillation, checkpointIntervalMs, restartAttempts, restartDelayMs,
                 maxFileBytes, maxPixels, resumeFrom, flinkOptions);
     }
 
     public StreamConfig withFileReaders(int readers) {
-        return new StreamConfig(teacher, student, input, out, registry, continuous, monitorInterval, parallelism, readers,
+        return new StreamConfig(teacher, student, input, out, registry, continuous, monitorInterval, parallelism, readers, filesPerSplit,
                 batchSize, batchTimeoutMs, topK, distillation, checkpointIntervalMs, restartAttempts, restartDelayMs,
+                maxFileBytes, maxPixels, resumeFrom, flinkOptions);
+    }
+
+    public StreamConfig withFilesPerSplit(int files) {
+        return new StreamConfig(teacher, student, input, out, registry, continuous, monitorInterval, parallelism, fileReaders,
+                files, batchSize, batchTimeoutMs, topK, distillation, checkpointIntervalMs, restartAttempts, restartDelayMs,
                 maxFileBytes, maxPixels, resumeFrom, flinkOptions);
     }
 
     public StreamConfig withBatch(int size, long timeoutMs) {
         return new StreamConfig(teacher, student, input, out, registry, continuous, monitorInterval, parallelism,
-                fileReaders, size, timeoutMs, topK, distillation, checkpointIntervalMs, restartAttempts,
+                fileReaders, filesPerSplit, size, timeoutMs, topK, distillation, checkpointIntervalMs, restartAttempts,
                 restartDelayMs, maxFileBytes, maxPixels, resumeFrom, flinkOptions);
     }
 
     public StreamConfig withTopK(int k) {
         return new StreamConfig(teacher, student, input, out, registry, continuous, monitorInterval, parallelism,
-                fileReaders, batchSize, batchTimeoutMs, k, distillation, checkpointIntervalMs, restartAttempts,
+                fileReaders, filesPerSplit, batchSize, batchTimeoutMs, k, distillation, checkpointIntervalMs, restartAttempts,
                 restartDelayMs, maxFileBytes, maxPixels, resumeFrom, flinkOptions);
     }
 
     public StreamConfig withDistillation(OnlineDistillation d) {
         return new StreamConfig(teacher, student, input, out, registry, continuous, monitorInterval, parallelism,
-                fileReaders, batchSize, batchTimeoutMs, topK, d, checkpointIntervalMs, restartAttempts, restartDelayMs,
+                fileReaders, filesPerSplit, batchSize, batchTimeoutMs, topK, d, checkpointIntervalMs, restartAttempts, restartDelayMs,
                 maxFileBytes, maxPixels, resumeFrom, flinkOptions);
     }
 
@@ -138,25 +146,25 @@ public record StreamConfig(Path teacher, Path student, Path input, Path out, Pat
 
     public StreamConfig withCheckpointInterval(long ms) {
         return new StreamConfig(teacher, student, input, out, registry, continuous, monitorInterval, parallelism,
-                fileReaders, batchSize, batchTimeoutMs, topK, distillation, ms, restartAttempts, restartDelayMs,
+                fileReaders, filesPerSplit, batchSize, batchTimeoutMs, topK, distillation, ms, restartAttempts, restartDelayMs,
                 maxFileBytes, maxPixels, resumeFrom, flinkOptions);
     }
 
     public StreamConfig withRestarts(int attempts, long delayMs) {
         return new StreamConfig(teacher, student, input, out, registry, continuous, monitorInterval, parallelism,
-                fileReaders, batchSize, batchTimeoutMs, topK, distillation, checkpointIntervalMs, attempts, delayMs,
+                fileReaders, filesPerSplit, batchSize, batchTimeoutMs, topK, distillation, checkpointIntervalMs, attempts, delayMs,
                 maxFileBytes, maxPixels, resumeFrom, flinkOptions);
     }
 
     public StreamConfig withLimits(long fileBytes, long pixels) {
         return new StreamConfig(teacher, student, input, out, registry, continuous, monitorInterval, parallelism,
-                fileReaders, batchSize, batchTimeoutMs, topK, distillation, checkpointIntervalMs, restartAttempts,
+                fileReaders, filesPerSplit, batchSize, batchTimeoutMs, topK, distillation, checkpointIntervalMs, restartAttempts,
                 restartDelayMs, fileBytes, pixels, resumeFrom, flinkOptions);
     }
 
     public StreamConfig withResumeFrom(Path checkpoint) {
         return new StreamConfig(teacher, student, input, out, registry, continuous, monitorInterval, parallelism,
-                fileReaders, batchSize, batchTimeoutMs, topK, distillation, checkpointIntervalMs, restartAttempts,
+                fileReaders, filesPerSplit, batchSize, batchTimeoutMs, topK, distillation, checkpointIntervalMs, restartAttempts,
                 restartDelayMs, maxFileBytes, maxPixels, checkpoint, flinkOptions);
     }
 
@@ -164,7 +172,7 @@ public record StreamConfig(Path teacher, Path student, Path input, Path out, Pat
         Map<String, String> options = new LinkedHashMap<>(flinkOptions);
         options.put(key, value);
         return new StreamConfig(teacher, student, input, out, registry, continuous, monitorInterval, parallelism,
-                fileReaders, batchSize, batchTimeoutMs, topK, distillation, checkpointIntervalMs, restartAttempts,
+                fileReaders, filesPerSplit, batchSize, batchTimeoutMs, topK, distillation, checkpointIntervalMs, restartAttempts,
                 restartDelayMs, maxFileBytes, maxPixels, resumeFrom, options);
     }
 

@@ -14,7 +14,7 @@ import dev.imed.streaming.label.TaughtBatch;
 import dev.imed.streaming.label.TeacherBatcher;
 import dev.imed.streaming.sink.JsonLines;
 import dev.imed.streaming.source.ImageFile;
-import dev.imed.streaming.source.WholeFileFormat;
+import dev.imed.streaming.source.ImageFileSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -39,7 +39,6 @@ import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
-import org.apache.flink.connector.base.source.reader.SourceReaderOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -109,11 +108,6 @@ public final class StreamJob {
      * readers and the teacher, and between the teacher and the student, fill up; an aligned barrier
      * waits behind all of it. Buffer debloating keeps about a second of data in flight, and a barrier
      * still stuck after a second overtakes the data (an unaligned checkpoint stores it instead).
-     *
-     * <p>Every file is a split, and a file reader retires its fetcher thread after each one. In Flink
-     * 2.2 a retiring fetcher can hang when its hand-over queue is full (FLINK-40660), and closing the
-     * reader then waits out {@code source.reader.close.timeout}, 30 s by default. A deeper queue makes
-     * the race rare and a short close timeout bounds it: the hung fetcher holds nothing.
      */
     public static Configuration flinkConfiguration(StreamConfig config) {
         Configuration conf = new Configuration();
@@ -126,8 +120,6 @@ public final class StreamJob {
         conf.set(CheckpointingOptions.ENABLE_UNALIGNED, true);
         conf.set(CheckpointingOptions.ALIGNED_CHECKPOINT_TIMEOUT, Duration.ofSeconds(1));
         conf.set(TaskManagerOptions.BUFFER_DEBLOAT_ENABLED, true);
-        conf.set(SourceReaderOptions.ELEMENT_QUEUE_CAPACITY, 16);
-        conf.set(SourceReaderOptions.SOURCE_READER_CLOSE_TIMEOUT, 2000L);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, config.restartAttempts());
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(config.restartDelayMs()));
@@ -210,7 +202,8 @@ public final class StreamJob {
     public static void define(StreamExecutionEnvironment env, StreamConfig config, Models models, String runId, StreamTap tap) {
         Path out = config.out().toAbsolutePath().normalize();
         DataStream<ImageFile> files = env.fromSource(
-                        WholeFileFormat.source(config.input(), config.continuous(), config.monitorInterval(), config.maxFileBytes()),
+                        ImageFileSource.of(config.input(), config.continuous(), config.monitorInterval(), config.maxFileBytes(),
+                                config.filesPerSplit()),
                         WatermarkStrategy.noWatermarks(), "image files")
                 .setParallelism(config.fileReaders())
                 .uid("image-files");

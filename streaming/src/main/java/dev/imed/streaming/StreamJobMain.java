@@ -13,7 +13,7 @@ import org.apache.flink.util.ParameterTool;
  *     --teacher DIR --student DIR --input DIR --out DIR [--continuous] [--parallelism P] ...
  * </pre>
  * Every path must be visible at the same place to the client and to every task manager (a shared
- * mount). Options: {@code --registry DIR}, {@code --file-readers R}, {@code --batch-size N}, {@code --batch-timeout-ms T},
+ * mount). Options: {@code --registry DIR}, {@code --file-readers R}, {@code --files-per-split F}, {@code --batch-size N}, {@code --batch-timeout-ms T},
  * {@code --train-batch N}, {@code --publish-every M}, {@code --lr R}, {@code --checkpoint-interval-ms C},
  * {@code --monitor-interval-ms I}, {@code --max-file-bytes B}, {@code --max-pixels X},
  * {@code --restart-attempts A}. Omit {@code --student} to only label.
@@ -45,6 +45,7 @@ public final class StreamJobMain {
                 .withMonitorInterval(Duration.ofMillis(params.getLong("monitor-interval-ms", defaults.monitorInterval().toMillis())))
                 .withParallelism(params.getInt("parallelism", defaults.parallelism()))
                 .withFileReaders(params.getInt("file-readers", defaults.fileReaders()))
+                .withFilesPerSplit(params.getInt("files-per-split", defaults.filesPerSplit()))
                 .withBatch(params.getInt("batch-size", defaults.batchSize()), params.getLong("batch-timeout-ms", defaults.batchTimeoutMs()))
                 .withDistillation(distillation)
                 .withCheckpointInterval(params.getLong("checkpoint-interval-ms", defaults.checkpointIntervalMs()))

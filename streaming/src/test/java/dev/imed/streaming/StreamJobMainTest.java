@@ -18,7 +18,7 @@ class StreamJobMainTest {
     void parsesTheSameOptionsTheCliOffers() {
         StreamConfig config = StreamJobMain.parse(ParameterTool.fromArgs(new String[] {
                 "--teacher", "/m/teacher", "--student", "/m/student", "--input", "/in", "--out", "/out",
-                "--continuous", "--parallelism", "3", "--file-readers", "6", "--batch-size", "64", "--batch-timeout-ms", "500",
+                "--continuous", "--parallelism", "3", "--file-readers", "6", "--files-per-split", "12", "--batch-size", "64", "--batch-timeout-ms", "500",
                 "--train-batch", "16", "--publish-every", "7", "--lr", "0.002", "--checkpoint-interval-ms", "9000",
                 "--max-file-bytes", "1000", "--max-pixels", "2000", "--registry", "/reg"}));
         assertThat(config.teacher()).isEqualTo(Path.of("/m/teacher"));
@@ -26,6 +26,7 @@ class StreamJobMainTest {
         assertThat(config.continuous()).isTrue();
         assertThat(config.parallelism()).isEqualTo(3);
         assertThat(config.fileReaders()).isEqualTo(6);
+        assertThat(config.filesPerSplit()).isEqualTo(12);
         assertThat(config.batchSize()).isEqualTo(64);
         assertThat(config.batchTimeoutMs()).isEqualTo(500);
         assertThat(config.distillation().batchSize()).isEqualTo(16);

@@ -77,9 +77,11 @@ public final class StreamBenchmark {
         System.out.printf(Locale.ROOT, "%d files, teacher %s, batch %d%n", files.size(), teacher, batch);
 
         int rounds = Integer.parseInt(options.getOrDefault("rounds", "3"));
-        // A warm-up, then rounds that alternate the plain loop and every job configuration, so that
+        // Warm-ups, then rounds that alternate the plain loop and every job configuration, so that
         // load from other processes on the machine falls on all of them alike; medians are reported.
         plainLoop(teacher, files, batch, work.resolve("plain.jsonl"), "plain loop (warm-up)");
+        // The job's code paths warm up too, or the first round's job pays for the JIT alone.
+        job(teacher, null, input, work.resolve("out-warm-up"), 1, batch, " (warm-up)");
         Map<String, List<Result>> byName = new LinkedHashMap<>();
         for (int round = 1; round <= rounds; round++) {
             List<Result> results = List.of(
@@ -183,9 +185,13 @@ public final class StreamBenchmark {
     }
 
     static Result job(Path teacher, Path student, Path input, Path out, int parallelism, int batch) {
+        return job(teacher, student, input, out, parallelism, batch, "");
+    }
+
+    static Result job(Path teacher, Path student, Path input, Path out, int parallelism, int batch, String suffix) {
         StreamConfig config = StreamConfig.defaults(teacher, student, input, out).withParallelism(parallelism).withBatch(batch, 200);
         StreamSummary summary = StreamJob.run(config);
-        Result result = new Result("job p=" + parallelism + (student != null ? " + online distillation" : ", labels only"),
+        Result result = new Result("job p=" + parallelism + (student != null ? " + online distillation" : ", labels only") + suffix,
                 parallelism, student != null, summary.labelled(), summary.labellingImagesPerSecond(), summary.seconds());
         System.out.println(result);
         return result;

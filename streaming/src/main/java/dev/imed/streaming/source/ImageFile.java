@@ -1,7 +1,7 @@
 package dev.imed.streaming.source;
 
 /**
- * One input file as read by {@link WholeFileFormat}: its path and its whole content. A file over the
+ * One input file as read by {@link ImageFileSource}: its path and its whole content. A file over the
  * byte limit, or one that could not be read, arrives without its bytes and with {@code problem} set, so
  * the decoder can send it to the dead letters rather than fail the job.
  *
