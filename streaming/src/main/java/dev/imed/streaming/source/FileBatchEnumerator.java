@@ -75,17 +75,22 @@ final class FileBatchEnumerator implements SplitEnumerator<FileBatch, FileBatchE
         }
     }
 
-    /** On a worker thread: every visible file under the directory, sorted by location. */
+    /**
+     * On a worker thread: every visible file under the directory, in the order the files landed
+     * (modification time, then location). Not by name: a directory of class folders would then
+     * stream one class after another, and a student learning online forgets the earlier ones.
+     */
     private List<ListedFile> list() throws IOException {
         Path root = new Path(settings.directory());
         // Names starting with '.' or '_' are skipped: a writer stages a file hidden and renames it when complete.
-        Collection<FileSourceSplit> found = new NonSplittingRecursiveEnumerator(new DefaultFileFilter())
-                .enumerateSplits(new Path[] {root}, 1);
+        List<FileSourceSplit> found = new ArrayList<>(new NonSplittingRecursiveEnumerator(new DefaultFileFilter())
+                .enumerateSplits(new Path[] {root}, 1));
+        found.sort(Comparator.comparingLong(FileSourceSplit::fileModificationTime)
+                .thenComparing(file -> file.path().toUri().toString()));
         List<ListedFile> files = new ArrayList<>(found.size());
         for (FileSourceSplit file : found) {
             files.add(new ListedFile(file.path().toUri().toString(), file.fileSize()));
         }
-        files.sort(Comparator.comparing(ListedFile::uri));
         return files;
     }
 

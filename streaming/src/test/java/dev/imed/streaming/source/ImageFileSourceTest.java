@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -67,6 +68,27 @@ class ImageFileSourceTest {
         assertThat(big.problem()).isEqualTo(ImageFile.TOO_LARGE);
         assertThat(big.size()).isEqualTo(5000);
         assertThat(big.detail()).contains("5000 bytes", "4096");
+    }
+
+    @Test
+    void readsFilesInTheOrderTheyLanded() throws Exception {
+        Path input = dir.resolve("input");
+        List<String> landed = new ArrayList<>();
+        // Class folders written interleaved, as uploads arrive: the names sort one class after the other.
+        for (int i = 0; i < 20; i++) {
+            Path file = input.resolve(i % 2 == 0 ? "cat" : "dog").resolve(String.format("%02d.png", 19 - i));
+            Files.createDirectories(file.getParent());
+            Files.write(file, new byte[] {(byte) i});
+            Files.setLastModifiedTime(file, FileTime.fromMillis(1_700_000_000_000L + i * 1000L));
+            landed.add(file.toString());
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, new Configuration());
+        List<String> read = new ArrayList<>();
+        try (CloseableIterator<ImageFile> files = env.fromSource(ImageFileSource.of(input, false, Duration.ofSeconds(1), 4096, 6),
+                WatermarkStrategy.noWatermarks(), "files").executeAndCollect("file order")) {
+            files.forEachRemaining(f -> read.add(f.path()));
+        }
+        assertThat(read).containsExactlyElementsOf(landed);
     }
 
     // Static: the function is serialised into the job, and the restart makes a new instance.
