@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -71,16 +70,13 @@ class ImageFileSourceTest {
     }
 
     @Test
-    void readsFilesInTheOrderTheyLanded() throws Exception {
+    void mixesTheFilesOfOneListing() throws Exception {
         Path input = dir.resolve("input");
-        List<String> landed = new ArrayList<>();
-        // Class folders written interleaved, as uploads arrive: the names sort one class after the other.
-        for (int i = 0; i < 20; i++) {
-            Path file = input.resolve(i % 2 == 0 ? "cat" : "dog").resolve(String.format("%02d.png", 19 - i));
+        // One class folder written after the other: by name and by time alike, all cats come first.
+        for (int i = 0; i < 40; i++) {
+            Path file = input.resolve(i < 20 ? "cat" : "dog").resolve(String.format("%02d.png", i));
             Files.createDirectories(file.getParent());
             Files.write(file, new byte[] {(byte) i});
-            Files.setLastModifiedTime(file, FileTime.fromMillis(1_700_000_000_000L + i * 1000L));
-            landed.add(file.toString());
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, new Configuration());
         List<String> read = new ArrayList<>();
@@ -88,7 +84,9 @@ class ImageFileSourceTest {
                 WatermarkStrategy.noWatermarks(), "files").executeAndCollect("file order")) {
             files.forEachRemaining(f -> read.add(f.path()));
         }
-        assertThat(read).containsExactlyElementsOf(landed);
+        assertThat(read).hasSize(40).doesNotHaveDuplicates();
+        long cats = read.subList(0, 20).stream().filter(p -> p.contains("/cat/")).count();
+        assertThat(cats).as("cats among the first 20 files read").isBetween(5L, 15L);
     }
 
     // Static: the function is serialised into the job, and the restart makes a new instance.
