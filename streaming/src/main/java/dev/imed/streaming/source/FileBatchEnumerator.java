@@ -5,11 +5,13 @@ import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Random;
 import java.util.Set;
 import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
@@ -75,17 +77,18 @@ final class FileBatchEnumerator implements SplitEnumerator<FileBatch, FileBatchE
         }
     }
 
-    /** On a worker thread: every visible file under the directory, sorted by location. */
+    /** On a worker thread: every visible file under the directory, in the order the files landed. */
     private List<ListedFile> list() throws IOException {
         Path root = new Path(settings.directory());
         // Names starting with '.' or '_' are skipped: a writer stages a file hidden and renames it when complete.
-        Collection<FileSourceSplit> found = new NonSplittingRecursiveEnumerator(new DefaultFileFilter())
-                .enumerateSplits(new Path[] {root}, 1);
+        List<FileSourceSplit> found = new ArrayList<>(new NonSplittingRecursiveEnumerator(new DefaultFileFilter())
+                .enumerateSplits(new Path[] {root}, 1));
+        found.sort(Comparator.comparingLong(FileSourceSplit::fileModificationTime)
+                .thenComparing(file -> file.path().toUri().toString()));
         List<ListedFile> files = new ArrayList<>(found.size());
         for (FileSourceSplit file : found) {
             files.add(new ListedFile(file.path().toUri().toString(), file.fileSize()));
         }
-        files.sort(Comparator.comparing(ListedFile::uri));
         return files;
     }
 
@@ -104,6 +107,10 @@ final class FileBatchEnumerator implements SplitEnumerator<FileBatch, FileBatchE
                 fresh.add(file);
             }
         }
+        // The files of one listing are shuffled: a directory often holds one class after another (by
+        // name and by time alike), and a student learning online from one class at a time forgets the
+        // others. Seeded by the split counter, which is checkpointed: a restore shuffles no differently.
+        Collections.shuffle(fresh, new Random(nextSplitId));
         for (int from = 0; from < fresh.size(); from += settings.filesPerSplit()) {
             List<ListedFile> group = fresh.subList(from, Math.min(fresh.size(), from + settings.filesPerSplit()));
             pending.add(new FileBatch(Long.toString(nextSplitId++), group, 0));

@@ -16,8 +16,9 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
 /**
  * The image files under a directory (recursively; names starting with '.' or '_' are skipped, so a
  * writer can stage a file under a hidden name and rename it when complete), each read whole as one
- * {@link ImageFile}. Bounded: the files present when the job starts. Continuous: also every file that
- * lands later, looked for every monitoring interval.
+ * {@link ImageFile}, the files of each listing in a shuffled order (see {@link FileBatchEnumerator}).
+ * Bounded: the files present when the job starts. Continuous: also every file that lands later,
+ * looked for every monitoring interval.
  *
  * <p>Unlike Flink's {@code FileSource}, whose every split is one file, a split here is a batch of up
  * to {@code filesPerSplit} files ({@link FileBatch}): asking the enumerator for a split and setting

@@ -69,6 +69,26 @@ class ImageFileSourceTest {
         assertThat(big.detail()).contains("5000 bytes", "4096");
     }
 
+    @Test
+    void mixesTheFilesOfOneListing() throws Exception {
+        Path input = dir.resolve("input");
+        // One class folder written after the other: by name and by time alike, all cats come first.
+        for (int i = 0; i < 40; i++) {
+            Path file = input.resolve(i < 20 ? "cat" : "dog").resolve(String.format("%02d.png", i));
+            Files.createDirectories(file.getParent());
+            Files.write(file, new byte[] {(byte) i});
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, new Configuration());
+        List<String> read = new ArrayList<>();
+        try (CloseableIterator<ImageFile> files = env.fromSource(ImageFileSource.of(input, false, Duration.ofSeconds(1), 4096, 6),
+                WatermarkStrategy.noWatermarks(), "files").executeAndCollect("file order")) {
+            files.forEachRemaining(f -> read.add(f.path()));
+        }
+        assertThat(read).hasSize(40).doesNotHaveDuplicates();
+        long cats = read.subList(0, 20).stream().filter(p -> p.contains("/cat/")).count();
+        assertThat(cats).as("cats among the first 20 files read").isBetween(5L, 15L);
+    }
+
     // Static: the function is serialised into the job, and the restart makes a new instance.
     static final AtomicBoolean FAILED = new AtomicBoolean();
     static final AtomicInteger CHECKPOINTS = new AtomicInteger();
