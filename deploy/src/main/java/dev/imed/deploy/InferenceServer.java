@@ -12,6 +12,7 @@ import io.swagger.v3.oas.annotations.info.Info;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.security.SecurityScheme;
 import java.net.URI;
+import java.nio.file.Files;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,13 +51,16 @@ public final class InferenceServer implements AutoCloseable {
      * port cannot be bound; an empty registry is served as "not ready" until a version appears.
      */
     public static InferenceServer start(ServeConfig config) {
+        // Checked here as well as by the watcher, so that the caller gets this error rather than a bean failure.
+        if (!Files.isDirectory(config.registry())) {
+            throw new IllegalArgumentException(config.registry() + ": the registry directory does not exist");
+        }
+        // The context reads the configuration back from these properties, as a @MicronautTest context does.
         ApplicationContext context = ApplicationContext.builder()
                 .deduceEnvironment(false)
                 .properties(config.micronautProperties())
-                .singletons(config)
                 .start();
         try {
-            context.getBean(RegistryWatcher.class).start();
             EmbeddedServer server = context.getBean(EmbeddedServer.class);
             server.start();
             InferenceServer running = new InferenceServer(context, server, config);

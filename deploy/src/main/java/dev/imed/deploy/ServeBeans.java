@@ -11,15 +11,25 @@ import dev.imed.deploy.model.RegistryWatcher;
 import dev.imed.distill.registry.StudentRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
+import io.micronaut.core.value.PropertyResolver;
+import io.micronaut.scheduling.TaskExecutors;
+import jakarta.inject.Named;
 import jakarta.inject.Singleton;
+import java.util.concurrent.Executor;
 
 /**
  * Wires the framework-free serving parts into the Micronaut context, from the {@link ServeConfig}
- * that {@link InferenceServer} registers.
+ * that the context's {@value ServeConfig#PREFIX}* properties describe (see {@link ServeConfig#micronautProperties()}).
  */
 @Factory
 class ServeBeans {
+
+    @Singleton
+    ServeConfig serveConfig(PropertyResolver properties) {
+        return ServeConfig.fromProperties(name -> properties.get(name, String.class).orElse(null));
+    }
 
     @Singleton
     @Bean(preDestroy = "close")
@@ -38,10 +48,17 @@ class ServeBeans {
         return new DynamicBatcher(BatchPolicy.of(config.maxBatch(), config.maxDelayMs()), metrics);
     }
 
-    @Singleton
+    /**
+     * Created and started with the context, before the HTTP server: the newest good version is loaded
+     * by then, so a server is ready when it starts accepting requests.
+     */
+    @Context
     @Bean(preDestroy = "close")
     RegistryWatcher registryWatcher(ServeConfig config, LiveModel live, ServeMetrics metrics) {
-        return new RegistryWatcher(new StudentRegistry(config.registry()), live, new ModelLoader(), config.pollMs(), metrics::reload);
+        RegistryWatcher watcher = new RegistryWatcher(new StudentRegistry(config.registry()), live, new ModelLoader(),
+                config.pollMs(), metrics::reload);
+        watcher.start();
+        return watcher;
     }
 
     @Singleton
@@ -50,7 +67,8 @@ class ServeBeans {
     }
 
     @Singleton
-    InferenceService inferenceService(LiveModel live, DynamicBatcher batcher, ImageDecoder decoder) {
-        return new InferenceService(live, batcher, decoder);
+    InferenceService inferenceService(LiveModel live, DynamicBatcher batcher, ImageDecoder decoder,
+                                      @Named(TaskExecutors.BLOCKING) Executor worker) {
+        return new InferenceService(live, batcher, decoder, worker);
     }
 }

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * How {@link InferenceServer} serves a student registry.
@@ -40,6 +41,8 @@ public record ServeConfig(
     public static final long DEFAULT_MAX_PIXELS = 4096L * 4096L;
     public static final long DEFAULT_POLL_MS = 2000;
     public static final String DEFAULT_MODEL_NAME = "student";
+    /** The prefix of the properties that carry a configuration into the Micronaut context. */
+    public static final String PREFIX = "imed.serve.";
 
     public ServeConfig {
         Objects.requireNonNull(registry, "registry");
@@ -91,9 +94,26 @@ public record ServeConfig(
         return new ServeConfig(registry, host, port, maxBatch, maxDelayMs, maxRequestBytes, maxPixels, apiKey, pollMs, newModelName);
     }
 
-    /** The Micronaut settings this configuration implies; everything else keeps Micronaut's defaults. */
-    Map<String, Object> micronautProperties() {
+    /**
+     * The properties of a server for this configuration: the configuration itself under
+     * {@value #PREFIX} (read back by {@link #fromProperties}), and the Micronaut settings it implies;
+     * everything else keeps Micronaut's defaults. {@link InferenceServer#start} and the tests'
+     * {@code @MicronautTest} contexts are both built from these.
+     */
+    public Map<String, Object> micronautProperties() {
         Map<String, Object> p = new LinkedHashMap<>();
+        p.put(PREFIX + "registry", registry.toString());
+        p.put(PREFIX + "host", host);
+        p.put(PREFIX + "port", port);
+        p.put(PREFIX + "max-batch", maxBatch);
+        p.put(PREFIX + "max-delay-ms", maxDelayMs);
+        p.put(PREFIX + "max-request-bytes", maxRequestBytes);
+        p.put(PREFIX + "max-pixels", maxPixels);
+        if (apiKey != null) {
+            p.put(PREFIX + "api-key", apiKey);
+        }
+        p.put(PREFIX + "poll-ms", pollMs);
+        p.put(PREFIX + "model-name", modelName);
         p.put("micronaut.application.name", "imed-serve");
         p.put("micronaut.server.host", host);
         p.put("micronaut.server.port", port);
@@ -108,6 +128,47 @@ public record ServeConfig(
         // The request timer in ServeMetrics replaces the generic one, whose URI tag we do not need.
         p.put("micronaut.metrics.binders.web.enabled", false);
         return p;
+    }
+
+    /**
+     * The configuration that {@link #micronautProperties()} describes, read through {@code property}
+     * (a name → its value, or {@code null} if unset); unset values take the defaults, the registry must be set.
+     */
+    public static ServeConfig fromProperties(Function<String, String> property) {
+        String registry = property.apply(PREFIX + "registry");
+        if (registry == null || registry.isBlank()) {
+            throw new IllegalArgumentException(PREFIX + "registry is not set: it names the student registry directory to serve");
+        }
+        return new ServeConfig(Path.of(registry),
+                property.apply(PREFIX + "host"),
+                integer(property, "port", DEFAULT_PORT),
+                integer(property, "max-batch", DEFAULT_MAX_BATCH),
+                number(property, "max-delay-ms", DEFAULT_MAX_DELAY_MS),
+                number(property, "max-request-bytes", DEFAULT_MAX_REQUEST_BYTES),
+                number(property, "max-pixels", DEFAULT_MAX_PIXELS),
+                property.apply(PREFIX + "api-key"),
+                number(property, "poll-ms", DEFAULT_POLL_MS),
+                property.apply(PREFIX + "model-name"));
+    }
+
+    private static long number(Function<String, String> property, String name, long fallback) {
+        String value = property.apply(PREFIX + name);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(PREFIX + name + " must be an integer, got '" + value + "'");
+        }
+    }
+
+    private static int integer(Function<String, String> property, String name, int fallback) {
+        long value = number(property, name, fallback);
+        if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(PREFIX + name + " must fit in an int, got " + value);
+        }
+        return (int) value;
     }
 
     private static void require(boolean condition, String message) {

@@ -6,24 +6,23 @@ import io.micronaut.core.type.Argument;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MutableHttpRequest;
+import io.micronaut.http.client.BlockingHttpClient;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 
-/** A thin wrapper over Micronaut's HTTP client that returns error responses instead of throwing them. */
-public final class Http implements AutoCloseable {
+/**
+ * Sends requests through a Micronaut {@link HttpClient} (the one a test has injected) and returns
+ * error responses as replies instead of throwing them, so that a test can assert status and body alike.
+ */
+public final class Http {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private final HttpClient client;
+    private final BlockingHttpClient client;
 
-    public Http(URI base) {
-        try {
-            this.client = HttpClient.create(base.toURL());
-        } catch (java.net.MalformedURLException e) {
-            throw new IllegalArgumentException(e);
-        }
+    public Http(HttpClient client) {
+        this.client = client.toBlocking();
     }
 
     /** A response: status, body text and content type. */
@@ -44,7 +43,7 @@ public final class Http implements AutoCloseable {
 
     public Reply send(MutableHttpRequest<?> request) {
         try {
-            HttpResponse<String> response = client.toBlocking().exchange(request, Argument.STRING, Argument.STRING);
+            HttpResponse<String> response = client.exchange(request, Argument.STRING, Argument.STRING);
             return new Reply(response.code(), response.body(), response.getContentType().map(Object::toString).orElse(""));
         } catch (HttpClientResponseException e) {
             HttpResponse<?> response = e.getResponse();
@@ -71,10 +70,5 @@ public final class Http implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    @Override
-    public void close() {
-        client.close();
     }
 }

@@ -6,6 +6,11 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.imed.core.transform.InputSpec;
 import dev.imed.distill.registry.StudentRegistry;
+import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.annotation.Client;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.micronaut.test.support.TestPropertyProvider;
+import jakarta.inject.Inject;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,37 +18,42 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The Open Inference Protocol routes over real HTTP, checked against offline inference. */
+@MicronautTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class OpenInferenceApiTest {
+class OpenInferenceApiTest implements TestPropertyProvider {
     private static final String INFER = "/v2/models/student/infer";
 
-    private InferenceServer server;
-    private Http http;
+    /** Static, so that it exists when the context asks for its properties (before any test instance field is set). */
+    @TempDir
+    static Path registryDir;
+    @Inject
+    @Client("/")
+    HttpClient client;
+
     private Path v1;
+    private Http http;
     private final List<BufferedImage> digits = new ArrayList<>();
 
-    @BeforeAll
-    void start(@TempDir Path registryDir) {
+    /** Asked for before the context starts: publishes the student the server will load. */
+    @Override
+    public Map<String, String> getProperties() {
         v1 = TestStudents.publish(new StudentRegistry(registryDir)).dir();
-        server = InferenceServer.start(ServeConfig.defaults(registryDir).withPort(0).withLimits(1 << 20, 1_000_000)
-                .withPollMs(60_000));
-        http = new Http(server.url());
         for (int i = 0; i < 4; i++) {
             digits.add(TestStudents.digit(100 + i * 1000));
         }
+        return TestStudents.properties(ServeConfig.defaults(registryDir).withPort(0).withLimits(1 << 20, 1_000_000)
+                .withPollMs(60_000));
     }
 
-    @AfterAll
-    void stop() {
-        http.close();
-        server.close();
+    @BeforeEach
+    void http() {
+        http = new Http(client);
     }
 
     @Test
@@ -150,6 +160,16 @@ class OpenInferenceApiTest {
                 + zeros(3 * 28 * 28) + "}], \"outputs\": [{\"name\": \"features\"}]}";
         assertError(http.postJson(INFER, unknownOutput), 400, "unknown output 'features'");
         assertError(http.postBytes(INFER, "{}".getBytes(), "text/plain"), 415, "text/plain");
+    }
+
+    @Test
+    void aLargeMalformedRequestParsedOffTheEventLoopGets400Too() {
+        // Over the size parsed on the event loop, so a worker thread parses it and the error comes back from there.
+        String data = "[\"a\"" + ", 0.000000000".repeat(3 * 28 * 28 - 1) + "]";
+        String body = tensorRequest("FP32", "[1, 3, 28, 28]", data);
+        assertThat(body.length()).isGreaterThan(16 * 1024);
+        assertError(http.postJson(INFER, body), 400, "not a number");
+        assertError(http.postJson(INFER, tensorRequest("FP32", "[2, 3, 28, 28]", data)), 400, "elements");
     }
 
     @Test

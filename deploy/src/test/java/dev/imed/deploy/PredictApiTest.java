@@ -7,7 +7,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.imed.distill.registry.StudentRegistry;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.MediaType;
+import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.annotation.Client;
 import io.micronaut.http.client.multipart.MultipartBody;
+import io.micronaut.runtime.server.EmbeddedServer;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.micronaut.test.support.TestPropertyProvider;
+import jakarta.inject.Inject;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -17,38 +23,46 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code /v1/predict}, the error shape, {@code /metrics} and the OpenAPI document, over real HTTP. */
+@MicronautTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class PredictApiTest {
+class PredictApiTest implements TestPropertyProvider {
     private static final int MAX_REQUEST_BYTES = 256 * 1024;
 
-    private InferenceServer server;
-    private Http http;
-    private Path v1;
+    /** Static, so that it exists when the context asks for its properties (before any test instance field is set). */
+    @TempDir
+    static Path registryDir;
+    @Inject
+    @Client("/")
+    HttpClient client;
+    @Inject
+    EmbeddedServer server;
 
-    @BeforeAll
-    void start(@TempDir Path registryDir) {
+    private Path v1;
+    private Http http;
+
+    /** Asked for before the context starts: publishes the student the server will load. */
+    @Override
+    public Map<String, String> getProperties() {
         v1 = TestStudents.publish(new StudentRegistry(registryDir)).dir();
-        server = InferenceServer.start(ServeConfig.defaults(registryDir).withPort(0).withBatching(8, 5)
+        return TestStudents.properties(ServeConfig.defaults(registryDir).withPort(0).withBatching(8, 5)
                 .withLimits(MAX_REQUEST_BYTES, 1_000_000).withPollMs(60_000));
-        http = new Http(server.url());
     }
 
-    @AfterAll
-    void stop() {
-        http.close();
-        server.close();
+    @BeforeEach
+    void http() {
+        http = new Http(client);
     }
 
     @Test
@@ -99,6 +113,27 @@ class PredictApiTest {
         assertThat(reply.status()).as(reply.body()).isEqualTo(200);
         assertThat(reply.json().get("label").asInt()).isEqualTo(TestStudents.argmax(expectedJpeg, 0, 10));
         assertThat(reply.json().get("topK")).hasSize(5);
+    }
+
+    @Test
+    void aLargeImageIsDecodedOffTheEventLoopAndClassifiedLikeItsPixels() {
+        // 200×200 = 40,000 pixels: more than the event loop decodes itself, so a worker thread does.
+        assertThat(200L * 200).isGreaterThan(dev.imed.deploy.inference.InferenceService.INLINE_DECODE_PIXELS);
+        BufferedImage large = TestStudents.largeDigit(2024, 200);
+        float[] expected = TestStudents.offlineProbabilities(v1, List.of(large));
+        Http.Reply reply = http.postBytes("/v1/predict?topK=10", TestStudents.encode(large, "png"), "image/png");
+        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+        int label = TestStudents.argmax(expected, 0, 10);
+        assertThat(reply.json().get("label").asInt()).isEqualTo(label);
+        for (JsonNode entry : reply.json().get("topK")) {
+            assertThat(entry.get("probability").asDouble()).isCloseTo(expected[entry.get("label").asInt()], within(1e-5));
+        }
+
+        byte[] png = TestStudents.encode(TestStudents.largeDigit(7, 200), "png");
+        Http.Reply truncated = http.postBytes("/v1/predict", Arrays.copyOf(png, png.length / 2), "image/png");
+        assertThat(truncated.status()).as(truncated.body()).isEqualTo(400);
+        assertThat(truncated.contentType()).startsWith("application/json");
+        assertThat(truncated.error()).contains("corrupt or truncated");
     }
 
     @Test
@@ -178,7 +213,7 @@ class PredictApiTest {
     void aRequestWithoutContentTypeGets415() throws Exception {
         // Micronaut's client always sends a Content-Type with a body, the JDK's does not unless told.
         java.net.http.HttpClient jdk = java.net.http.HttpClient.newHttpClient();
-        java.net.http.HttpResponse<String> reply = jdk.send(java.net.http.HttpRequest.newBuilder(server.url().resolve("/v1/predict"))
+        java.net.http.HttpResponse<String> reply = jdk.send(java.net.http.HttpRequest.newBuilder(server.getURI().resolve("/v1/predict"))
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(TestStudents.png(5))).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(reply.statusCode()).isEqualTo(415);

@@ -15,6 +15,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -45,6 +46,18 @@ public final class TestStudents {
         }
     }
 
+    /**
+     * The properties of a server for {@code config}, as a {@code @MicronautTest}'s
+     * {@code TestPropertyProvider} hands them to the context: the same ones {@link InferenceServer#start} uses.
+     */
+    public static Map<String, String> properties(ServeConfig config) {
+        Map<String, String> properties = new LinkedHashMap<>();
+        config.micronautProperties().forEach((name, value) -> properties.put(name, String.valueOf(value)));
+        // The injected client's; its default of 10 s can pass on a machine whose cores are busy with training runs.
+        properties.put("micronaut.http.client.read-timeout", "60s");
+        return properties;
+    }
+
     public static BufferedImage digit(int index) {
         return DigitDomains.open("mnist5k").load(index);
     }
@@ -63,6 +76,16 @@ public final class TestStudents {
 
     public static byte[] png(int index) {
         return encode(digit(index), "png");
+    }
+
+    /** A digit scaled up to {@code size}×{@code size}, so that the server must resize it. */
+    public static BufferedImage largeDigit(int index, int size) {
+        BufferedImage digit = digit(index);
+        BufferedImage large = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = large.createGraphics();
+        g.drawImage(digit, 0, 0, size, size, null);
+        g.dispose();
+        return large;
     }
 
     /** The model's input tensor for {@code images}, preprocessed exactly as a client of the v2 FP32 route must. */

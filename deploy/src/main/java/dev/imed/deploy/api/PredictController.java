@@ -12,8 +12,6 @@ import io.micronaut.http.annotation.Part;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.http.multipart.CompletedFileUpload;
-import io.micronaut.scheduling.TaskExecutors;
-import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -26,11 +24,11 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code POST /v1/predict}: one image, as the raw body or as the multipart field {@code file}, in,
- * the predicted class and the top-k probabilities out. Decoding happens on the blocking pool, never
- * on the event loop; the response is written when the batch completes, with no thread waiting for it.
+ * the predicted class and the top-k probabilities out. It runs on the event loop, which
+ * {@link InferenceService} leaves for a worker only when an image is large; the response is written
+ * when the batch completes, with no thread waiting for it.
  */
 @Controller("/v1")
-@ExecuteOn(TaskExecutors.BLOCKING)
 public class PredictController {
     static final int DEFAULT_TOP_K = 5;
     private static final String DESCRIPTION = "The image is the raw body (image/png, image/jpeg, image/gif or image/bmp) "
@@ -86,7 +84,8 @@ public class PredictController {
         if (topK != null && topK < 1) {
             throw Rejected.invalid("topK must be at least 1, got " + topK);
         }
-        return inference.classifyImages(List.of(image)).thenApply(scores -> prediction(request, scores, topK));
+        return inference.classifyImages(List.of(image), RequestThreads.eventLoopOf(request))
+                .thenApply(scores -> prediction(request, scores, topK));
     }
 
     private static Prediction prediction(HttpRequest<?> request, Scores scores, Integer topK) {

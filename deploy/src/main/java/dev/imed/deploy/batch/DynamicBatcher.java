@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,6 +25,10 @@ import org.slf4j.LoggerFactory;
  * {@code maxBatch} images, were prepared for the same model version and the oldest has waited less
  * than {@code maxDelay}. It waits for more only while other requests are still being prepared
  * ({@link #expect()}): a lone request is not held back for company that is not coming.
+ *
+ * <p>The batcher thread only runs forward passes: each request's result is handed to the executor the
+ * request named (its connection's event loop), where the response is built and written, so that work
+ * runs in parallel across event loops instead of delaying the next batch.
  *
  * <p>Each job carries a reference to the model it was preprocessed for; the batcher releases it once
  * the batch is done, so a model swapped out meanwhile stays open until then.
@@ -71,9 +76,10 @@ public final class DynamicBatcher implements AutoCloseable {
 
         /**
          * Queues {@code count} preprocessed images ({@code count × C × H × W} floats) for {@code model};
-         * the batcher takes over the caller's reference to the model and releases it when done.
+         * the batcher takes over the caller's reference to the model and releases it when done. The
+         * future completes on {@code respondOn}.
          */
-        public CompletableFuture<Scores> submit(ServedModel model, float[] images, int count) {
+        public CompletableFuture<Scores> submit(ServedModel model, float[] images, int count, Executor respondOn) {
             InputSpec spec = model.inputSpec();
             if (count < 1 || images.length != count * spec.pixelsPerImage()) {
                 close();
@@ -81,7 +87,7 @@ public final class DynamicBatcher implements AutoCloseable {
                 throw new IllegalArgumentException(count + " images need " + count * spec.pixelsPerImage()
                         + " floats, got " + images.length);
             }
-            Job job = new Job(model, images, count, System.nanoTime(), new CompletableFuture<>());
+            Job job = new Job(model, images, count, respondOn, System.nanoTime(), new CompletableFuture<>());
             // No longer "being prepared" from here on, so the batcher does not wait for this very job.
             close();
             try {
@@ -112,7 +118,26 @@ public final class DynamicBatcher implements AutoCloseable {
         }
     }
 
-    private record Job(ServedModel model, float[] images, int count, long enqueuedNanos, CompletableFuture<Scores> result) {}
+    private record Job(ServedModel model, float[] images, int count, Executor respondOn, long enqueuedNanos,
+                       CompletableFuture<Scores> result) {
+
+        void complete(Scores scores) {
+            handOver(() -> result.complete(scores));
+        }
+
+        void fail(Throwable error) {
+            handOver(() -> result.completeExceptionally(error));
+        }
+
+        private void handOver(Runnable completion) {
+            try {
+                respondOn.execute(completion);
+            } catch (RuntimeException e) {
+                // The executor is shutting down: complete here rather than leave the request hanging.
+                completion.run();
+            }
+        }
+    }
 
     private void loop() {
         while (running) {
@@ -181,27 +206,26 @@ public final class DynamicBatcher implements AutoCloseable {
             }
             long start = System.nanoTime();
             float[] logits;
-            float[] probabilities;
             try (NDManager scratch = model.student().manager().newSubManager()) {
                 NDArray x = scratch.create(input, new Shape(images, spec.channels(), spec.height(), spec.width()));
-                NDArray z = model.student().logits(x);
-                logits = z.toFloatArray();
-                probabilities = z.softmax(1).toFloatArray();
+                logits = model.student().logits(x).toFloatArray();
             }
             listener.batchDone(images, batch.size(), System.nanoTime() - start);
             int classes = model.classCount();
+            // The softmax of a few classes per row is cheaper here than as a second native call and read-back.
+            float[] probabilities = Scores.softmaxRows(logits, classes);
             int row = 0;
             for (Job job : batch) {
                 int from = row * classes;
                 int to = (row + job.count()) * classes;
-                job.result().complete(new Scores(model.version(), model.classNames(), job.count(),
+                job.complete(new Scores(model.version(), model.classNames(), job.count(),
                         Arrays.copyOfRange(logits, from, to), Arrays.copyOfRange(probabilities, from, to)));
                 row += job.count();
             }
         } catch (RuntimeException | Error e) {
             LOG.error("forward pass of {} images on student version {} failed", images, model.version(), e);
             for (Job job : batch) {
-                job.result().completeExceptionally(e);
+                job.fail(e);
             }
         } finally {
             for (Job job : batch) {
@@ -230,7 +254,7 @@ public final class DynamicBatcher implements AutoCloseable {
         }
         queue.drainTo(left);
         for (Job job : left) {
-            job.result().completeExceptionally(new Rejected(Rejected.Kind.NOT_READY, "the server is shutting down"));
+            job.fail(new Rejected(Rejected.Kind.NOT_READY, "the server is shutting down"));
             job.model().release();
         }
     }

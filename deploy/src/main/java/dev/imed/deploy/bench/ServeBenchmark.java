@@ -30,22 +30,29 @@ import java.util.stream.Stream;
 /**
  * Measures what serving costs and what batching buys, for a digits student:
  * <ol>
- *   <li>the raw in-process forward pass of one preprocessed image (p50), the floor for any server;</li>
- *   <li>at concurrency 1, the p50 of {@code /v1/predict} from a client JVM, and the overhead over (1);</li>
- *   <li>at concurrency 16, throughput with dynamic batching (maxBatch 32) and without (maxBatch 1).</li>
+ *   <li>the raw in-process forward pass (p50) of one preprocessed image, the floor for any server, and
+ *       per image in a batch of 16, the most batching can save;</li>
+ *   <li>the floor of an HTTP round trip on this machine: {@code GET /v2/health/live} at concurrency 1;</li>
+ *   <li>at concurrency 1, the p50 of {@code /v1/predict}, the time the server itself reports, and the
+ *       overhead over (1);</li>
+ *   <li>at concurrency 16, throughput with dynamic batching (maxBatch 32) and without (maxBatch 1), in
+ *       alternating rounds (the order swapped each round) so that a change in the machine's load
+ *       affects both alike; each round's ratio is reported, then their range.</li>
  * </ol>
- * The client is {@link LoadGenerator} in a second JVM on the same classpath, over loopback only; request
- * counts and time are bounded. Not a test: run it by hand, e.g.
+ * Both servers run in this JVM, with the same student, images and request mix. The client is
+ * {@link LoadGenerator} in a second JVM on the same classpath, over loopback only; request counts and
+ * time are bounded. Not a test: run it by hand, e.g.
  * <pre>
  * mvn -B -o -q -pl deploy -am compile dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
  * java -XX:MaxDirectMemorySize=256m -Djava.awt.headless=true \
  *   -cp deploy/target/classes:$(cat deploy/target/classpath.txt) \
- *   dev.imed.deploy.bench.ServeBenchmark [REQUESTS]
+ *   dev.imed.deploy.bench.ServeBenchmark [REQUESTS [ROUNDS]]
  * </pre>
  */
 public final class ServeBenchmark {
     private static final int CONCURRENCY = 16;
     private static final int MAX_SECONDS = 120;
+    private static final int DEFAULT_ROUNDS = 3;
 
     private ServeBenchmark() {}
 
@@ -60,37 +67,68 @@ public final class ServeBenchmark {
             System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         }
         int requests = args.length > 0 ? Integer.parseInt(args[0]) : 3000;
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : DEFAULT_ROUNDS;
+        if (requests < 1 || rounds < 1) {
+            throw new IllegalArgumentException("REQUESTS and ROUNDS must be positive, got " + requests + " and " + rounds);
+        }
         Path registryDir = Files.createTempDirectory("imed-serve-bench");
         try {
             publishStudent(registryDir);
             Path bundle = new StudentRegistry(registryDir).latest().orElseThrow();
-            double rawP50 = rawForwardP50Ms(bundle);
+            double rawP50 = rawForwardP50Ms(bundle, 1);
+            double rawPerImage16 = rawForwardP50Ms(bundle, 16) / 16;
 
+            int errors = 0;
+            List<double[]> perRound = new ArrayList<>();
+            LoadGenerator.Result floor;
             LoadGenerator.Result single;
-            LoadGenerator.Result batched;
-            try (InferenceServer server = InferenceServer.start(config(registryDir, 32, 2))) {
-                single = load(server, 1, Math.max(200, requests / 6), 100);
-                batched = load(server, CONCURRENCY, requests, 300);
-            }
-            LoadGenerator.Result unbatched;
-            try (InferenceServer server = InferenceServer.start(config(registryDir, 1, 0))) {
-                unbatched = load(server, CONCURRENCY, requests, 300);
+            double singleForwardMs;
+            try (InferenceServer batchedServer = InferenceServer.start(config(registryDir, 32, 2));
+                 InferenceServer unbatchedServer = InferenceServer.start(config(registryDir, 1, 0))) {
+                int singleRequests = Math.max(300, requests / 6);
+                floor = runClient(batchedServer, 1, singleRequests, 200, "live");
+                System.out.println("HTTP floor, GET /v2/health/live: " + floor.line());
+                double[] before = serverTotals(batchedServer);
+                single = load(batchedServer, 1, singleRequests, 200);
+                double[] after = serverTotals(batchedServer);
+                singleForwardMs = 1000 * (after[2] - before[2]) / Math.max(1, after[1] - before[1]);
+                errors += floor.errors() + single.errors();
+                for (int round = 0; round < rounds; round++) {
+                    LoadGenerator.Result batched;
+                    LoadGenerator.Result unbatched;
+                    if (round % 2 == 0) {
+                        batched = load(batchedServer, CONCURRENCY, requests, 300);
+                        unbatched = load(unbatchedServer, CONCURRENCY, requests, 300);
+                    } else {
+                        unbatched = load(unbatchedServer, CONCURRENCY, requests, 300);
+                        batched = load(batchedServer, CONCURRENCY, requests, 300);
+                    }
+                    errors += batched.errors() + unbatched.errors();
+                    perRound.add(new double[] {batched.throughput(), unbatched.throughput(), batched.p50Ms(), unbatched.p50Ms()});
+                    System.out.printf(Locale.ROOT, "round %d: batching speed-up %.2f×%n", round + 1,
+                            batched.throughput() / unbatched.throughput());
+                }
             }
 
             System.out.println();
             System.out.println("imed serve benchmark: student-cnn digits student, 28×28 PNG bodies, loopback, "
                     + Runtime.getRuntime().availableProcessors() + " cores shared by server and client, PyTorch intra-op threads "
                     + System.getProperty("ai.djl.pytorch.num_threads"));
-            System.out.printf(Locale.ROOT, "raw in-process forward, 1 image:   p50 %.3f ms%n", rawP50);
+            System.out.printf(Locale.ROOT, "raw in-process forward, 1 image:   p50 %.3f ms (in a batch of 16: %.3f ms per image)%n",
+                    rawP50, rawPerImage16);
+            System.out.printf(Locale.ROOT, "HTTP floor, GET /v2/health/live:   p50 %.3f ms%n", floor.p50Ms());
             System.out.printf(Locale.ROOT, "HTTP /v1/predict, concurrency 1:   p50 %.3f ms  p90 %.3f ms  p99 %.3f ms  (%d requests, %d errors)%n",
                     single.p50Ms(), single.p90Ms(), single.p99Ms(), single.requests(), single.errors());
+            System.out.printf(Locale.ROOT, "  of which in the server:          p50 %.3f ms (forward pass mean %.3f ms)%n",
+                    single.serverP50Ms(), singleForwardMs);
             System.out.printf(Locale.ROOT, "serving overhead at concurrency 1: %.3f ms over the raw forward pass%n", single.p50Ms() - rawP50);
-            System.out.printf(Locale.ROOT, "concurrency %d, maxBatch 32:       %.1f req/s  p50 %.3f ms  p99 %.3f ms  (%d requests, %d errors)%n",
-                    CONCURRENCY, batched.throughput(), batched.p50Ms(), batched.p99Ms(), batched.requests(), batched.errors());
-            System.out.printf(Locale.ROOT, "concurrency %d, maxBatch 1:        %.1f req/s  p50 %.3f ms  p99 %.3f ms  (%d requests, %d errors)%n",
-                    CONCURRENCY, unbatched.throughput(), unbatched.p50Ms(), unbatched.p99Ms(), unbatched.requests(), unbatched.errors());
-            System.out.printf(Locale.ROOT, "batching speed-up:                 %.2f×%n", batched.throughput() / unbatched.throughput());
-            int errors = single.errors() + batched.errors() + unbatched.errors();
+            double[] ratios = perRound.stream().mapToDouble(r -> r[0] / r[1]).sorted().toArray();
+            System.out.printf(Locale.ROOT, "concurrency %d, maxBatch 32:       %s req/s  p50 %s ms%n", CONCURRENCY,
+                    range(perRound, 0, "%.0f"), range(perRound, 2, "%.1f"));
+            System.out.printf(Locale.ROOT, "concurrency %d, maxBatch 1:        %s req/s  p50 %s ms%n", CONCURRENCY,
+                    range(perRound, 1, "%.0f"), range(perRound, 3, "%.1f"));
+            System.out.printf(Locale.ROOT, "batching speed-up:                 median %.2f× over %d rounds (%.2f–%.2f×)%n",
+                    ratios[ratios.length / 2], ratios.length, ratios[0], ratios[ratios.length - 1]);
             System.out.println("errors: " + errors);
             if (errors > 0) {
                 System.exit(1);
@@ -98,6 +136,12 @@ public final class ServeBenchmark {
         } finally {
             deleteTree(registryDir);
         }
+    }
+
+    private static String range(List<double[]> rounds, int column, String format) {
+        double min = rounds.stream().mapToDouble(r -> r[column]).min().orElse(Double.NaN);
+        double max = rounds.stream().mapToDouble(r -> r[column]).max().orElse(Double.NaN);
+        return String.format(Locale.ROOT, format + "–" + format, min, max);
     }
 
     private static ServeConfig config(Path registryDir, int maxBatch, long maxDelayMs) {
@@ -113,19 +157,20 @@ public final class ServeBenchmark {
         }
     }
 
-    /** The p50 of one image's forward pass, input creation and output read-back included, in this JVM. */
-    private static double rawForwardP50Ms(Path bundle) {
+    /** The p50 of a forward pass of {@code batch} images, input creation and output read-back included, in this JVM. */
+    private static double rawForwardP50Ms(Path bundle, int batch) {
         try (Student student = Student.load(bundle)) {
             InputSpec spec = student.inputSpec();
-            float[] input = new float[spec.pixelsPerImage()];
-            spec.toTensor(DigitDomains.open("mnist5k").load(0), spec.evalTransforms(), new Random(0), input, 0);
-            long[] times = new long[2000];
-            for (int i = -500; i < times.length; i++) {
+            float[] input = new float[batch * spec.pixelsPerImage()];
+            for (int i = 0; i < batch; i++) {
+                spec.toTensor(DigitDomains.open("mnist5k").load(i), spec.evalTransforms(), new Random(0), input, i * spec.pixelsPerImage());
+            }
+            long[] times = new long[batch == 1 ? 2000 : 400];
+            for (int i = -times.length / 4; i < times.length; i++) {
                 long start = System.nanoTime();
                 try (NDManager scratch = student.manager().newSubManager()) {
-                    NDArray x = scratch.create(input, new Shape(1, 3, spec.height(), spec.width()));
-                    NDArray logits = student.logits(x);
-                    logits.softmax(1).toFloatArray();
+                    NDArray x = scratch.create(input, new Shape(batch, 3, spec.height(), spec.width()));
+                    student.logits(x).toFloatArray();
                 }
                 if (i >= 0) {
                     times[i] = System.nanoTime() - start;
@@ -136,39 +181,45 @@ public final class ServeBenchmark {
         }
     }
 
-    /** The server's (images, forward passes) so far, from its own /metrics. */
-    private static double[] batchTotals(InferenceServer server) throws IOException, InterruptedException {
+    /** The server's (images, forward passes, forward seconds) so far, from its own /metrics. */
+    private static double[] serverTotals(InferenceServer server) throws IOException, InterruptedException {
         java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
         String metrics = client.send(java.net.http.HttpRequest.newBuilder(server.url().resolve("/metrics")).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-        double[] totals = new double[2];
+        double[] totals = new double[3];
         for (String line : metrics.lines().toList()) {
             if (line.startsWith("imed_batch_images_sum ")) {
-                totals[0] = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                totals[0] = value(line);
             } else if (line.startsWith("imed_batch_images_count ")) {
-                totals[1] = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                totals[1] = value(line);
+            } else if (line.startsWith("imed_batch_forward_seconds_sum ")) {
+                totals[2] = value(line);
             }
         }
         return totals;
     }
 
+    private static double value(String metricLine) {
+        return Double.parseDouble(metricLine.substring(metricLine.lastIndexOf(' ') + 1));
+    }
+
     private static LoadGenerator.Result load(InferenceServer server, int concurrency, int requests, int warmup)
             throws IOException, InterruptedException {
-        double[] before = batchTotals(server);
-        LoadGenerator.Result result = runClient(server, concurrency, requests, warmup);
-        double[] after = batchTotals(server);
+        double[] before = serverTotals(server);
+        LoadGenerator.Result result = runClient(server, concurrency, requests, warmup, "predict");
+        double[] after = serverTotals(server);
         System.out.printf(Locale.ROOT, "concurrency %d, maxBatch %d: %s (mean batch %.1f images)%n", concurrency,
                 server.config().maxBatch(), result.line(), (after[0] - before[0]) / Math.max(1, after[1] - before[1]));
         return result;
     }
 
-    private static LoadGenerator.Result runClient(InferenceServer server, int concurrency, int requests, int warmup)
+    private static LoadGenerator.Result runClient(InferenceServer server, int concurrency, int requests, int warmup, String target)
             throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-XX:+UseSerialGC", "-Djava.awt.headless=true",
                 "-cp", System.getProperty("java.class.path"), LoadGenerator.class.getName(),
                 server.url().toString(), Integer.toString(concurrency), Integer.toString(requests),
-                Integer.toString(warmup), Integer.toString(MAX_SECONDS)));
+                Integer.toString(warmup), Integer.toString(MAX_SECONDS), target));
         Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String resultLine = null;
         try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {

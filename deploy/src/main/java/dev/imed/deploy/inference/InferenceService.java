@@ -15,17 +15,26 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Classifies encoded images or ready tensors with the current model. Decoding and checks run on the
- * caller's thread and fail fast with {@link Rejected}; the returned future completes on the batcher
- * thread, so no thread waits for the forward pass.
+ * Classifies encoded images or ready tensors with the current model.
+ *
+ * <p>Threads: it is called on the HTTP event loop. Images whose headers declare few pixels in all
+ * (a digit, a thumbnail: tens of microseconds of work) are decoded right there, which costs less than
+ * the two thread hand-overs a worker would; larger ones are decoded on the {@code worker} executor so
+ * that the event loop never stalls. Checks fail fast with {@link Rejected}. The returned future
+ * completes on the caller's {@code respondOn} executor once the batch is done, so no thread waits for
+ * the forward pass.
  */
 public final class InferenceService {
     /** The most images one request may carry; bigger jobs should be split by the client. */
     public static final int MAX_IMAGES_PER_REQUEST = 64;
+    /** The most pixels (over all images of a request) decoded on the calling thread: 128×128. */
+    public static final long INLINE_DECODE_PIXELS = 128 * 128;
     private static final long RESULT_TIMEOUT_SECONDS = 60;
     /** The evaluation transforms are deterministic; the generator is only there to satisfy the signature. */
     private static final Random UNUSED_RANDOM = new Random(0);
@@ -33,11 +42,13 @@ public final class InferenceService {
     private final LiveModel live;
     private final DynamicBatcher batcher;
     private final ImageDecoder decoder;
+    private final Executor worker;
 
-    public InferenceService(LiveModel live, DynamicBatcher batcher, ImageDecoder decoder) {
+    public InferenceService(LiveModel live, DynamicBatcher batcher, ImageDecoder decoder, Executor worker) {
         this.live = live;
         this.batcher = batcher;
         this.decoder = decoder;
+        this.worker = worker;
     }
 
     /** A snapshot of what is being served, for metadata routes; empty while nothing is loaded. */
@@ -54,33 +65,86 @@ public final class InferenceService {
         }
     }
 
-    /** Decodes and classifies encoded images (PNG, JPEG, GIF, BMP). */
-    public CompletableFuture<Scores> classifyImages(List<byte[]> encoded) {
+    /** Decodes and classifies encoded images (PNG, JPEG, GIF, BMP); the result completes on {@code respondOn}. */
+    public CompletableFuture<Scores> classifyImages(List<byte[]> encoded, Executor respondOn) {
         checkCount(encoded.size());
-        try (DynamicBatcher.Arrival arrival = batcher.expect()) {
-            ServedModel model = acquire();
-            float[] tensor;
-            try {
-                InputSpec spec = model.inputSpec();
-                List<Transform> steps = spec.evalTransforms();
-                tensor = new float[encoded.size() * spec.pixelsPerImage()];
-                for (int i = 0; i < encoded.size(); i++) {
-                    BufferedImage image = decode(encoded.get(i), i, encoded.size());
-                    spec.toTensor(image, steps, UNUSED_RANDOM, tensor, i * spec.pixelsPerImage());
+        DynamicBatcher.Arrival arrival = batcher.expect();
+        ServedModel model;
+        try {
+            model = acquire();
+        } catch (RuntimeException e) {
+            arrival.close();
+            throw e;
+        }
+        // From here on the arrival and the model reference belong to the request, wherever it continues.
+        // (submit() itself gives both back if it fails.)
+        Images images;
+        boolean decoded;
+        try {
+            images = new Images(model.inputSpec(), encoded);
+            decoded = images.decode(INLINE_DECODE_PIXELS);
+        } catch (RuntimeException e) {
+            arrival.close();
+            model.release();
+            throw e;
+        }
+        if (decoded) {
+            return withinTimeout(arrival.submit(model, images.tensor, encoded.size(), respondOn));
+        }
+        try {
+            return CompletableFuture.supplyAsync(() -> {
+                try {
+                    images.decode(Long.MAX_VALUE);
+                } catch (RuntimeException e) {
+                    arrival.close();
+                    model.release();
+                    throw e;
                 }
-            } catch (RuntimeException e) {
-                model.release();
-                throw e;
+                return withinTimeout(arrival.submit(model, images.tensor, encoded.size(), respondOn));
+            }, worker).thenCompose(result -> result);
+        } catch (RejectedExecutionException e) {
+            arrival.close();
+            model.release();
+            throw new Rejected(Rejected.Kind.BUSY, "the server is busy: no worker can decode the images, retry shortly");
+        }
+    }
+
+    /** A request's images, preprocessed into one tensor as far as a pixel budget allows. */
+    private final class Images {
+        private final InputSpec spec;
+        private final List<Transform> steps;
+        private final List<byte[]> encoded;
+        private final float[] tensor;
+        private int done;
+
+        Images(InputSpec spec, List<byte[]> encoded) {
+            this.spec = spec;
+            this.steps = spec.evalTransforms();
+            this.encoded = encoded;
+            this.tensor = new float[encoded.size() * spec.pixelsPerImage()];
+        }
+
+        /** Decodes the remaining images while their pixels fit {@code budget}; true once all are done. */
+        boolean decode(long budget) {
+            long left = budget;
+            while (done < encoded.size()) {
+                BufferedImage image = decodeOne(encoded.get(done), done, encoded.size(), left);
+                if (image == null) {
+                    return false;
+                }
+                left -= (long) image.getWidth() * image.getHeight();
+                spec.toTensor(image, steps, UNUSED_RANDOM, tensor, done * spec.pixelsPerImage());
+                done++;
             }
-            return withinTimeout(arrival.submit(model, tensor, encoded.size()));
+            return true;
         }
     }
 
     /**
      * Classifies a normalised {@code [N, C, H, W]} tensor, whose shape must match the current model's
-     * input spec.
+     * input spec; the result completes on {@code respondOn}.
      */
-    public CompletableFuture<Scores> classifyTensor(long[] shape, float[] data) {
+    public CompletableFuture<Scores> classifyTensor(long[] shape, float[] data, Executor respondOn) {
         try (DynamicBatcher.Arrival arrival = batcher.expect()) {
             ServedModel model = acquire();
             try {
@@ -101,7 +165,7 @@ public final class InferenceService {
                 model.release();
                 throw e;
             }
-            return withinTimeout(arrival.submit(model, data, (int) shape[0]));
+            return withinTimeout(arrival.submit(model, data, (int) shape[0], respondOn));
         }
     }
 
@@ -115,9 +179,9 @@ public final class InferenceService {
         }
     }
 
-    private BufferedImage decode(byte[] bytes, int index, int total) {
+    private BufferedImage decodeOne(byte[] bytes, int index, int total, long budget) {
         try {
-            return decoder.decode(bytes);
+            return decoder.decodeWithin(bytes, budget);
         } catch (Rejected e) {
             throw total == 1 ? e : new Rejected(e.kind(), "image " + index + ": " + e.getMessage());
         }

@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,6 +28,8 @@ public final class ServeMetrics implements BatchListener {
     private final DistributionSummary batchRequests;
     private final Timer forward;
     private final java.util.Map<RegistryWatcher.Outcome, Counter> reloads = new java.util.EnumMap<>(RegistryWatcher.Outcome.class);
+    /** The request timers by "endpoint status": found here rather than built and looked up in the registry per request. */
+    private final ConcurrentHashMap<String, Timer> requestTimers = new ConcurrentHashMap<>();
 
     public ServeMetrics(MeterRegistry registry, LiveModel live) {
         this.registry = registry;
@@ -46,12 +49,12 @@ public final class ServeMetrics implements BatchListener {
 
     /** Records one HTTP request; {@code endpoint} must come from a small fixed set. */
     public void request(String endpoint, int status, long nanos) {
-        Timer.builder("imed.requests")
-                .description("HTTP requests by endpoint and status")
-                .tag("endpoint", endpoint)
-                .tag("status", Integer.toString(status))
-                .serviceLevelObjectives(LATENCY_BUCKETS)
-                .register(registry)
+        requestTimers.computeIfAbsent(endpoint + ' ' + status, key -> Timer.builder("imed.requests")
+                        .description("HTTP requests by endpoint and status")
+                        .tag("endpoint", endpoint)
+                        .tag("status", Integer.toString(status))
+                        .serviceLevelObjectives(LATENCY_BUCKETS)
+                        .register(registry))
                 .record(nanos, TimeUnit.NANOSECONDS);
     }
 

@@ -15,6 +15,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,6 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** Batches form from requests in flight, respect maxBatch and model boundaries, and give each request its own rows. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DynamicBatcherTest {
+    /** Completes results on the batcher thread itself; the server names the request's event loop instead. */
+    private static final Executor DIRECT = Runnable::run;
     private final LiveModel first = new LiveModel();
     private final LiveModel second = new LiveModel();
     private Path firstDir;
@@ -59,7 +65,7 @@ class DynamicBatcherTest {
             }
             List<CompletableFuture<Scores>> results = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
-                results.add(arrivals.get(i).submit(retained(first), tensor(i), 1));
+                results.add(arrivals.get(i).submit(retained(first), tensor(i), 1, DIRECT));
             }
             float[] expected = TestStudents.offlineProbabilities(firstDir, digits);
             for (int i = 0; i < 20; i++) {
@@ -79,7 +85,7 @@ class DynamicBatcherTest {
         try (DynamicBatcher batcher = new DynamicBatcher(BatchPolicy.of(32, 5_000), BatchListener.NONE)) {
             long start = System.nanoTime();
             try (DynamicBatcher.Arrival arrival = batcher.expect()) {
-                arrival.submit(retained(first), tensor(0), 1).get(30, TimeUnit.SECONDS);
+                arrival.submit(retained(first), tensor(0), 1, DIRECT).get(30, TimeUnit.SECONDS);
             }
             assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(2_000);
         }
@@ -95,7 +101,7 @@ class DynamicBatcherTest {
             }
             List<CompletableFuture<Scores>> results = new ArrayList<>();
             for (int i = 0; i < 6; i++) {
-                results.add(arrivals.get(i).submit(retained(i < 3 ? first : second), tensor(i), 1));
+                results.add(arrivals.get(i).submit(retained(i < 3 ? first : second), tensor(i), 1, DIRECT));
             }
             for (int i = 0; i < 6; i++) {
                 assertThat(results.get(i).get(30, TimeUnit.SECONDS).modelVersion()).isEqualTo(i < 3 ? 1 : 2);
@@ -110,8 +116,8 @@ class DynamicBatcherTest {
             DynamicBatcher.Arrival a = batcher.expect();
             DynamicBatcher.Arrival b = batcher.expect();
             float[] three = TestStudents.tensor(InputSpec.digits(), digits.subList(0, 3));
-            CompletableFuture<Scores> first3 = a.submit(retained(first), three, 3);
-            CompletableFuture<Scores> fourth = b.submit(retained(first), tensor(3), 1);
+            CompletableFuture<Scores> first3 = a.submit(retained(first), three, 3, DIRECT);
+            CompletableFuture<Scores> fourth = b.submit(retained(first), tensor(3), 1, DIRECT);
             float[] expected = TestStudents.offlineProbabilities(firstDir, digits.subList(0, 4));
             Scores threeScores = first3.get(30, TimeUnit.SECONDS);
             assertThat(threeScores.count()).isEqualTo(3);
@@ -134,7 +140,7 @@ class DynamicBatcherTest {
             List<CompletableFuture<Scores>> results = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
                 try (DynamicBatcher.Arrival arrival = batcher.expect()) {
-                    results.add(arrival.submit(retained(live), tensor(i), 1));
+                    results.add(arrival.submit(retained(live), tensor(i), 1, DIRECT));
                 }
             }
             for (CompletableFuture<Scores> result : results) {
@@ -144,6 +150,36 @@ class DynamicBatcherTest {
         assertThat(model.isClosed()).isFalse();
         live.close();
         assertThat(model.isClosed()).as("the batcher gave back every reference it took over").isTrue();
+    }
+
+    @Test
+    void resultsCompleteOnTheExecutorEachRequestNamed() throws Exception {
+        ExecutorService responder = Executors.newSingleThreadExecutor(r -> new Thread(r, "test-responder"));
+        CountDownLatch gate = new CountDownLatch(1);
+        try (DynamicBatcher batcher = new DynamicBatcher(BatchPolicy.of(8, 1000), BatchListener.NONE)) {
+            // The responder runs nothing else until every dependent stage below is registered, so each
+            // stage runs where its result is completed: on the responder if the batcher handed it over.
+            responder.execute(() -> {
+                try {
+                    gate.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            List<CompletableFuture<String>> threads = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                try (DynamicBatcher.Arrival arrival = batcher.expect()) {
+                    threads.add(arrival.submit(retained(first), tensor(i), 1, responder)
+                            .thenApply(scores -> Thread.currentThread().getName()));
+                }
+            }
+            gate.countDown();
+            for (CompletableFuture<String> thread : threads) {
+                assertThat(thread.get(30, TimeUnit.SECONDS)).isEqualTo("test-responder");
+            }
+        } finally {
+            responder.shutdownNow();
+        }
     }
 
     private float[] tensor(int image) {
