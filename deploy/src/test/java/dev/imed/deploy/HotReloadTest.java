@@ -68,7 +68,7 @@ class HotReloadTest implements TestPropertyProvider {
         AtomicBoolean stop = new AtomicBoolean();
         ExecutorService clients = Executors.newFixedThreadPool(8);
         List<Future<?>> running = new ArrayList<>();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
         try {
             for (int c = 0; c < 8; c++) {
                 running.add(clients.submit(() -> {
@@ -87,7 +87,7 @@ class HotReloadTest implements TestPropertyProvider {
             await(() -> observations.size() > seen + 40, "more requests on version 2");
             stop.set(true);
             for (Future<?> worker : running) {
-                worker.get(30, TimeUnit.SECONDS);
+                worker.get(120, TimeUnit.SECONDS);
             }
 
             assertThat(observations).allSatisfy(o -> assertThat(o.status()).as(o.body()).isEqualTo(200));
