@@ -37,6 +37,7 @@ public final class InferenceServer implements AutoCloseable {
     private final EmbeddedServer server;
     private final ServeConfig config;
     private final LiveModel live;
+    private final int port;
     private final CountDownLatch closed = new CountDownLatch(1);
 
     private InferenceServer(ApplicationContext context, EmbeddedServer server, ServeConfig config) {
@@ -44,6 +45,7 @@ public final class InferenceServer implements AutoCloseable {
         this.server = server;
         this.config = config;
         this.live = context.getBean(LiveModel.class);
+        this.port = server.getPort();
     }
 
     /**
@@ -75,11 +77,11 @@ public final class InferenceServer implements AutoCloseable {
 
     /** The base URL, e.g. {@code http://127.0.0.1:8080}. */
     public URI url() {
-        return URI.create("http://" + hostForUrl() + ":" + server.getPort());
+        return URI.create("http://" + hostForUrl() + ":" + port);
     }
 
     public int port() {
-        return server.getPort();
+        return port;
     }
 
     public ServeConfig config() {
@@ -112,8 +114,31 @@ public final class InferenceServer implements AutoCloseable {
             live.close();
         } finally {
             context.close();
+            awaitPortReleased();
             closed.countDown();
         }
+    }
+
+    /**
+     * Netty closes the listening socket a little after {@code stop()} returns; waiting for it here lets
+     * a caller that closes the server and starts another on the same port (a restart, a test) bind it.
+     */
+    private void awaitPortReleased() {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        while (System.nanoTime() < deadline) {
+            try (java.net.Socket probe = new java.net.Socket()) {
+                probe.connect(new java.net.InetSocketAddress(hostForUrl().replace("[", "").replace("]", ""), port), 200);
+            } catch (java.io.IOException refused) {
+                return;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        LOG.warn("port {} still accepts connections 5 s after the server stopped", port);
     }
 
     private String hostForUrl() {
