@@ -28,11 +28,20 @@ final class StreamCommand implements Callable<Integer> {
     int parallelism;
     @Option(names = "--publish-every", defaultValue = "50", description = "student steps between published versions (default: ${DEFAULT-VALUE})")
     int publishEvery;
+    @Option(names = "--files-per-split", defaultValue = "32",
+            description = "files a reader takes from the source at a time (default: ${DEFAULT-VALUE})")
+    int filesPerSplit;
+    @Option(names = "--batch-size", defaultValue = "32", description = "images per teacher batch (default: ${DEFAULT-VALUE})")
+    int batchSize;
+    @Option(names = "--batch-timeout-ms", defaultValue = "200",
+            description = "a partial batch is labelled after this long (default: ${DEFAULT-VALUE})")
+    long batchTimeoutMs;
 
     @Override
     public Integer call() {
         StreamConfig config = StreamConfig.defaults(teacher, student, input, out)
-                .withContinuous(continuous).withParallelism(parallelism).withPublishEvery(publishEvery);
+                .withContinuous(continuous).withParallelism(parallelism).withPublishEvery(publishEvery)
+                .withFilesPerSplit(filesPerSplit).withBatch(batchSize, batchTimeoutMs);
         if (registry != null) {
             config = config.withRegistry(registry);
         }
