@@ -18,18 +18,21 @@ final class TeacherLossOptions {
     boolean normalizeFeatures;
     @Option(names = "--start-from-average", description = "add the averaging ensemble's log-probabilities to the fused logits, head starting at zero")
     boolean startFromAverage;
+    @Option(names = "--gate-lr-scale", defaultValue = "1",
+            description = "the gate generators' learning rate as a multiple of the teacher's (default: ${DEFAULT-VALUE})")
+    float gateLrScale;
     @Option(names = "--sam", description = "use sharpness-aware minimisation (rho 0.05)")
     boolean sam;
 
     TeacherConfig apply(TeacherConfig config) {
         return config.withWeights(beta1, beta2).withSam(sam).withTargetLoss(TargetLoss.parse(targetLoss))
-                .withOptions(new FusionOptions(normalizeFeatures, startFromAverage));
+                .withOptions(new FusionOptions(normalizeFeatures, startFromAverage)).withGateLrScale(gateLrScale);
     }
 
     /** The options as typed, for the command line a report records. */
     String describe() {
         return "--beta1 " + beta1 + " --beta2 " + beta2 + " --target-loss " + targetLoss
                 + (normalizeFeatures ? " --normalize-features" : "") + (startFromAverage ? " --start-from-average" : "")
-                + (sam ? " --sam" : "");
+                + (gateLrScale != 1f ? " --gate-lr-scale " + gateLrScale : "") + (sam ? " --sam" : "");
     }
 }

@@ -208,7 +208,7 @@ public final class SuiteRunner {
             TeacherConfig teacherConfig = new TeacherConfig(memberDirs, task.task().source(), task.task().target(),
                     FusionKind.parse(ts.fusion()), ts.layers(), ts.iterations(), ts.batchSize(), ts.lr(), LR_GAMMA, MOMENTUM,
                     WEIGHT_DECAY, defaults.mccWeight(), defaults.adversarialWeight(), defaults.sam(), defaults.samRho(), seed,
-                    preset.checkpointEvery(), defaults.targetLoss(), defaults.options());
+                    preset.checkpointEvery(), defaults.targetLoss(), defaults.options(), defaults.gateLrScale());
             Map<String, Object> teacherKey = new LinkedHashMap<>(teacherConfig.asMap());
             teacherKey.remove("components"); // paths move with the work directory; their checksums do not
             teacherKey.put("componentSha256", memberDirs.stream().map(d -> components.values().stream()

@@ -118,9 +118,8 @@ public final class NesterovSgd {
     public List<NDArray> perturb(float rho, NDManager step) {
         List<NDArray> grads = gradients(step);
         NDArray sumSquares = squaredNorm(grads);
-        for (Parameter p : parameters) {
-            p.getArray().tempAttach(step);
-        }
+        // No tempAttach of the weights here: step() lends them to the same manager, and lending one twice
+        // would hand them back to the closed step (their in-place updates allocate nothing anyway).
         NDArray scale = sumSquares.sqrt().add(1e-12f).pow(-1).mul(rho);
         List<NDArray> moves = new ArrayList<>();
         for (int i = 0; i < parameters.size(); i++) {

@@ -115,13 +115,9 @@ public final class TeacherSweep {
         };
     }
 
-    /** The run's cache key: teachers of the paper's loss and fusion keep the key they had before those options existed. */
-    static String key(TeacherConfig config) {
-        return config.toString().replace(", targetLoss=MCC, options=paper]", "]");
-    }
 
     static Bundle trainOrReuse(Path work, TeacherConfig config) {
-        Path dir = work.resolve(config.fusion().id() + "-seed" + config.seed() + "-" + Integer.toHexString(key(config).hashCode()));
+        Path dir = work.resolve(config.fusion().id() + "-seed" + config.seed() + "-" + Integer.toHexString(config.cacheKey().hashCode()));
         if (Files.isDirectory(dir)) {
             try {
                 return Bundle.open(dir);

@@ -80,10 +80,13 @@ public final class TeacherTrainer {
                 fusion.initialize(manager);
                 ConditionalAdversary adversary = new ConditionalAdversary(width, classes, false);
                 adversary.initialize(manager);
-                List<Parameter> parameters = new ArrayList<>(fusion.getParameters().values());
-                parameters.addAll(adversary.block().getParameters().values());
+                // The gate generators may learn at their own rate (a lever the paper leaves open); the rest at lr.
+                List<Parameter> gates = new ArrayList<>();
+                List<Parameter> others = new ArrayList<>();
+                fusion.getParameters().forEach(pair -> (pair.getKey().startsWith("gate") ? gates : others).add(pair.getValue()));
+                others.addAll(adversary.block().getParameters().values());
                 NesterovSgd optimizer = new NesterovSgd(manager, config.momentum(), config.weightDecay(),
-                        List.of(new NesterovSgd.Group(parameters, 1f)));
+                        List.of(new NesterovSgd.Group(others, 1f), new NesterovSgd.Group(gates, config.gateLrScale())));
                 InputSpec spec = first.input();
                 DomainLoader sourceLoader = new DomainLoader(source, spec, true, config.seed());
                 DomainLoader targetLoader = new DomainLoader(target.withoutLabels(), spec, true, config.seed() + 1);

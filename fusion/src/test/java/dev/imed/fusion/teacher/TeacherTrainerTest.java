@@ -117,10 +117,13 @@ class TeacherTrainerTest {
     @Test
     void teacherWithTheOpenOptionsRecordsThemAndReloadsWithThem() {
         TeacherConfig config = TeacherConfig.defaults(components, "syn", "mnist5k").withIterations(6)
-                .withTargetLoss(TargetLoss.AVERAGE).withOptions(new dev.imed.fusion.net.FusionOptions(true, true));
+                .withTargetLoss(TargetLoss.AVERAGE).withOptions(new dev.imed.fusion.net.FusionOptions(true, true))
+                .withGateLrScale(3f).withSam(true);
         Bundle bundle = TeacherTrainer.train(config, source, target, dir.resolve("teacher-options"));
         assertThat(bundle.manifest().architecture()).containsEntry("normalizeFeatures", true).containsEntry("startFromAverage", true);
-        assertThat(bundle.manifest().training()).containsEntry("targetLoss", "average");
+        assertThat(bundle.manifest().training()).containsEntry("targetLoss", "average").containsEntry("sam", true)
+                .doesNotContainKey("skippedSteps");
+        assertThat(((Number) bundle.manifest().training().get("gateLrScale")).doubleValue()).isEqualTo(3.0);
         @SuppressWarnings("unchecked")
         Map<String, Object> metrics = (Map<String, Object>) bundle.manifest().metrics().get("target");
         try (Teacher teacher = Teacher.load(bundle.dir())) {
