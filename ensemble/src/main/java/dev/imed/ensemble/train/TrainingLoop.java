@@ -62,8 +62,17 @@ public final class TrainingLoop {
         }
     }
 
-    /** A run stops as diverged after this many non-finite losses in a row; fewer are skipped. */
+    /** A run stops as diverged after this many skipped steps (non-finite or spiking losses) in a row; fewer are skipped. */
     static final int MAX_CONSECUTIVE_SKIPPED = 10;
+
+    /**
+     * A finite loss above {@code SPIKE_FACTOR} × the median of the last {@code SPIKE_HISTORY} accepted
+     * losses (and above {@code SPIKE_FLOOR}) is a spike, skipped like a non-finite one: weights that
+     * blow up show as losses of 1e10 long before they overflow, and would otherwise train on.
+     */
+    static final float SPIKE_FACTOR = 100f;
+    static final int SPIKE_HISTORY = 50;
+    static final float SPIKE_FLOOR = 10f;
 
     /** Iterations between the in-memory snapshots a diverged run rolls back to, and how many roll-backs a run gets. */
     static final int SNAPSHOT_EVERY = 100;
@@ -85,20 +94,25 @@ public final class TrainingLoop {
         Checkpoint.Snapshot snapshot = null;
         long snapshotAt = 0;
         int rollBacks = 0;
+        float[] recent = new float[SPIKE_HISTORY];
+        long accepted = 0;
         try (Progress progress = Progress.start(options.task(), options.iterations(), start)) {
             for (long it = start; it < options.iterations(); it++) {
                 double done = it / (double) options.iterations();
                 float loss;
+                String reason = null; // why this step is skipped, if it is
                 try (NDManager step = manager.newSubManager()) {
                     try (GradientCollector collector = engine.newGradientCollector()) {
                         NDArray value = stepLoss.loss(step, it, done);
                         collector.backward(value);
                         loss = value.getFloat();
                     }
-                    if (Float.isFinite(loss) && !optimizer.gradientsFinite(step)) {
-                        loss = Float.NaN; // a finite loss with non-finite gradients is skipped the same way
+                    if (Float.isFinite(loss) && accepted >= SPIKE_HISTORY && loss > spikeThreshold(recent)) {
+                        reason = String.format(Locale.ROOT, "loss %.3g, over %.0f× the recent median", loss, SPIKE_FACTOR);
+                    } else if (!Float.isFinite(loss) || !optimizer.gradientsFinite(step)) {
+                        reason = "non-finite loss or gradients";
                     }
-                    if (!Float.isFinite(loss)) {
+                    if (reason != null) {
                         // One bad batch must not poison the weights: drop its gradients, as mixed-precision scalers do.
                         optimizer.zeroGradients(step);
                     } else {
@@ -112,9 +126,9 @@ public final class TrainingLoop {
                         optimizer.step(options.rate().at(it), step);
                     }
                 }
-                if (!Float.isFinite(loss)) {
+                if (reason != null) {
                     skipped++;
-                    System.err.printf(Locale.ROOT, "%s: iteration %d skipped: non-finite loss or gradients%n", options.task(), it);
+                    System.err.printf(Locale.ROOT, "%s: iteration %d skipped: %s%n", options.task(), it, reason);
                     if (++consecutiveSkipped >= MAX_CONSECUTIVE_SKIPPED && snapshot != null && rollBacks < MAX_ROLL_BACKS) {
                         // The weights themselves went bad: go back to the last good state and go on with new batches.
                         checkpoint.rollBack(snapshot);
@@ -124,12 +138,13 @@ public final class TrainingLoop {
                         continue;
                     }
                     if (consecutiveSkipped >= MAX_CONSECUTIVE_SKIPPED) {
-                        throw new DivergedException(options.task() + ": the loss or its gradients were not finite for " + consecutiveSkipped
-                                + " iterations in a row, up to iteration " + it + " (lower the learning rate)");
+                        throw new DivergedException(options.task() + ": the loss or its gradients were not finite or spiked for "
+                                + consecutiveSkipped + " iterations in a row, up to iteration " + it + " (lower the learning rate)");
                     }
                     continue;
                 }
                 consecutiveSkipped = 0;
+                recent[(int) (accepted++ % SPIKE_HISTORY)] = loss;
                 if (checkpoint != null && (it + 1) % SNAPSHOT_EVERY == 0) {
                     if (snapshot != null) {
                         snapshot.close();
@@ -160,5 +175,11 @@ public final class TrainingLoop {
         }
         return new Result(curve, options.iterations(), start, seconds, ran * options.imagesPerStep() / Math.max(seconds, 1e-9),
                 rssStart, ResidentMemory.currentMb(), skipped, rollBacks);
+    }
+
+    private static float spikeThreshold(float[] recent) {
+        float[] sorted = recent.clone();
+        java.util.Arrays.sort(sorted);
+        return Math.max(SPIKE_FLOOR, SPIKE_FACTOR * sorted[sorted.length / 2]);
     }
 }

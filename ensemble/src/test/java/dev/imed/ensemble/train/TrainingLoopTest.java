@@ -47,6 +47,29 @@ class TrainingLoopTest {
     }
 
     @Test
+    void aFiniteLossSpikeIsSkippedLikeANonFiniteOne() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Parameter w = weight(manager);
+            NesterovSgd sgd = new NesterovSgd(manager, 0.9f, 0f, List.of(new NesterovSgd.Group(List.of(w), 1f)));
+            long spikeAt = TrainingLoop.SPIKE_HISTORY + 10;
+            float[] before = new float[2];
+            TrainingLoop.Result result = TrainingLoop.run(manager, sgd, null, options(spikeAt + 20), (step, it, progress) -> {
+                // A floor keeps the median loss away from 0, as real losses are; the spike is 1e6 times it.
+                NDArray loss = w.getArray().square().sum().add(1f);
+                if (it == spikeAt) {
+                    System.arraycopy(w.getArray().toFloatArray(), 0, before, 0, 2);
+                    return loss.mul(1e6f);
+                }
+                return loss;
+            });
+            assertThat(result.skippedSteps()).isEqualTo(1);
+            // The spike's gradient (1e6 times the usual) was dropped: the weights stayed near the minimum.
+            float[] after = w.getArray().toFloatArray();
+            assertThat(Math.abs(after[0]) + Math.abs(after[1])).isLessThan(Math.abs(before[0]) + Math.abs(before[1]) + 1e-3f);
+        }
+    }
+
+    @Test
     void manyNonFiniteStepsInARowStopTheRunAsDiverged() {
         try (NDManager manager = NDManager.newBaseManager()) {
             Parameter w = weight(manager);
@@ -54,7 +77,7 @@ class TrainingLoopTest {
             assertThatThrownBy(() -> TrainingLoop.run(manager, sgd, null, options(100),
                     (step, it, progress) -> w.getArray().square().sum().mul(it >= 20 ? Float.NaN : 1f)))
                     .isInstanceOf(DivergedException.class)
-                    .hasMessageContaining("not finite for " + TrainingLoop.MAX_CONSECUTIVE_SKIPPED + " iterations in a row");
+                    .hasMessageContaining("not finite or spiked for " + TrainingLoop.MAX_CONSECUTIVE_SKIPPED + " iterations in a row");
         }
     }
 
