@@ -1,8 +1,8 @@
 package dev.imed.deploy;
 
+import dev.imed.core.image.GuardedImageDecoder;
 import dev.imed.deploy.batch.BatchPolicy;
 import dev.imed.deploy.batch.DynamicBatcher;
-import dev.imed.deploy.image.ImageDecoder;
 import dev.imed.deploy.inference.InferenceService;
 import dev.imed.deploy.metrics.ServeMetrics;
 import dev.imed.deploy.model.LiveModel;
@@ -62,12 +62,12 @@ class ServeBeans {
     }
 
     @Singleton
-    ImageDecoder imageDecoder(ServeConfig config) {
-        return new ImageDecoder(config.maxPixels());
+    GuardedImageDecoder imageDecoder(ServeConfig config) {
+        return new GuardedImageDecoder(config.maxPixels());
     }
 
     @Singleton
-    InferenceService inferenceService(LiveModel live, DynamicBatcher batcher, ImageDecoder decoder,
+    InferenceService inferenceService(LiveModel live, DynamicBatcher batcher, GuardedImageDecoder decoder,
                                       @Named(TaskExecutors.BLOCKING) Executor worker) {
         return new InferenceService(live, batcher, decoder, worker);
     }

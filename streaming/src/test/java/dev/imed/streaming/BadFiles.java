@@ -1,7 +1,5 @@
 package dev.imed.streaming;
 
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -11,7 +9,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.zip.CRC32;
-import javax.imageio.ImageIO;
 
 /** Broken inputs of the kinds that reach a real upload directory. */
 public final class BadFiles {
@@ -52,24 +49,6 @@ public final class BadFiles {
         byte[] bytes = new byte[n];
         new Random(7).nextBytes(bytes);
         return bytes;
-    }
-
-    /** A real JPEG cut off in the middle of its entropy-coded data. */
-    public static byte[] truncatedJpeg(BufferedImage image) {
-        byte[] whole = encode(image, "jpg");
-        return Arrays.copyOf(whole, whole.length * 2 / 3);
-    }
-
-    public static byte[] encode(BufferedImage image, String format) {
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            if (!ImageIO.write(image, format, out)) {
-                throw new IllegalStateException("no " + format + " writer");
-            }
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static int crc(byte[] bytes) {

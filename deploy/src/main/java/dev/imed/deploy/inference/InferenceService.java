@@ -1,11 +1,11 @@
 package dev.imed.deploy.inference;
 
+import dev.imed.core.image.GuardedImageDecoder;
 import dev.imed.core.transform.InputSpec;
 import dev.imed.core.transform.Transform;
 import dev.imed.deploy.Rejected;
 import dev.imed.deploy.batch.DynamicBatcher;
 import dev.imed.deploy.batch.Scores;
-import dev.imed.deploy.image.ImageDecoder;
 import dev.imed.deploy.model.LiveModel;
 import dev.imed.deploy.model.ServedModel;
 import java.awt.image.BufferedImage;
@@ -41,10 +41,10 @@ public final class InferenceService {
 
     private final LiveModel live;
     private final DynamicBatcher batcher;
-    private final ImageDecoder decoder;
+    private final GuardedImageDecoder decoder;
     private final Executor worker;
 
-    public InferenceService(LiveModel live, DynamicBatcher batcher, ImageDecoder decoder, Executor worker) {
+    public InferenceService(LiveModel live, DynamicBatcher batcher, GuardedImageDecoder decoder, Executor worker) {
         this.live = live;
         this.batcher = batcher;
         this.decoder = decoder;
@@ -128,10 +128,14 @@ public final class InferenceService {
         boolean decode(long budget) {
             long left = budget;
             while (done < encoded.size()) {
-                BufferedImage image = decodeOne(encoded.get(done), done, encoded.size(), left);
-                if (image == null) {
-                    return false;
+                GuardedImageDecoder.BudgetedResult result = decoder.decodeWithin(encoded.get(done), left);
+                if (result instanceof GuardedImageDecoder.Refused refused) {
+                    throw rejection(refused, done, encoded.size());
                 }
+                if (!(result instanceof GuardedImageDecoder.Decoded decoded)) {
+                    return false; // over the budget: the rest is decoded elsewhere
+                }
+                BufferedImage image = decoded.image();
                 left -= (long) image.getWidth() * image.getHeight();
                 spec.toTensor(image, steps, UNUSED_RANDOM, tensor, done * spec.pixelsPerImage());
                 done++;
@@ -179,12 +183,11 @@ public final class InferenceService {
         }
     }
 
-    private BufferedImage decodeOne(byte[] bytes, int index, int total, long budget) {
-        try {
-            return decoder.decodeWithin(bytes, budget);
-        } catch (Rejected e) {
-            throw total == 1 ? e : new Rejected(e.kind(), "image " + index + ": " + e.getMessage());
-        }
+    /** A header declaring too many pixels is well-formed but too much work (422); any other problem is a bad request. */
+    private static Rejected rejection(GuardedImageDecoder.Refused refused, int index, int total) {
+        Rejected.Kind kind = refused.problem() == GuardedImageDecoder.Problem.TOO_MANY_PIXELS
+                ? Rejected.Kind.UNPROCESSABLE : Rejected.Kind.INVALID;
+        return new Rejected(kind, total == 1 ? refused.detail() : "image " + index + ": " + refused.detail());
     }
 
     private ServedModel acquire() {

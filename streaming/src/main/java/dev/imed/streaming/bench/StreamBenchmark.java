@@ -7,6 +7,7 @@ import dev.imed.core.bundle.Json;
 import dev.imed.core.data.DigitDomains;
 import dev.imed.core.data.DomainExport;
 import dev.imed.core.data.InMemoryDomain;
+import dev.imed.core.image.GuardedImageDecoder;
 import dev.imed.core.transform.InputSpec;
 import dev.imed.core.transform.Transform;
 import dev.imed.distill.train.DistillConfig;
@@ -20,7 +21,6 @@ import dev.imed.fusion.teacher.TeacherTrainer;
 import dev.imed.streaming.StreamConfig;
 import dev.imed.streaming.StreamJob;
 import dev.imed.streaming.StreamSummary;
-import dev.imed.streaming.decode.ImageDecoder;
 import dev.imed.streaming.engine.TaskThreads;
 import dev.imed.streaming.sink.JsonLines;
 import java.io.BufferedWriter;
@@ -129,7 +129,7 @@ public final class StreamBenchmark {
     /** The same work as the job's labelling path, in one thread, without Flink. */
     static Result plainLoop(Path teacherDir, List<Path> files, int batch, Path out, String name) throws IOException {
         TaskThreads.disableGradients();
-        ImageDecoder decoder = new ImageDecoder(40_000_000L);
+        GuardedImageDecoder decoder = new GuardedImageDecoder(40_000_000L);
         long began = System.nanoTime();
         long first = 0;
         long last = 0;
@@ -146,8 +146,8 @@ public final class StreamBenchmark {
                 float[] data = new float[chunk.size() * pixels];
                 List<String> paths = new ArrayList<>();
                 for (Path file : chunk) {
-                    ImageDecoder.Result decoded = decoder.decode(Files.readAllBytes(file));
-                    if (decoded instanceof ImageDecoder.Decoded d) {
+                    GuardedImageDecoder.Result decoded = decoder.decode(Files.readAllBytes(file));
+                    if (decoded instanceof GuardedImageDecoder.Decoded d) {
                         spec.toTensor(d.image(), steps, random, data, paths.size() * pixels);
                         paths.add(file.toString());
                     }

@@ -1,5 +1,6 @@
 package dev.imed.streaming.decode;
 
+import dev.imed.core.image.GuardedImageDecoder;
 import dev.imed.core.transform.InputSpec;
 import dev.imed.core.transform.Transform;
 import dev.imed.streaming.source.ImageFile;
@@ -23,7 +24,7 @@ public final class DecodeImages extends ProcessFunction<ImageFile, DecodedImage>
 
     private final SerializableSpec spec;
     private final long maxPixels;
-    private transient ImageDecoder decoder;
+    private transient GuardedImageDecoder decoder;
     private transient InputSpec inputSpec;
     private transient List<Transform> steps;
     private transient Random random;
@@ -36,7 +37,7 @@ public final class DecodeImages extends ProcessFunction<ImageFile, DecodedImage>
 
     @Override
     public void open(OpenContext context) {
-        decoder = new ImageDecoder(maxPixels);
+        decoder = new GuardedImageDecoder(maxPixels);
         inputSpec = spec.toInputSpec();
         steps = inputSpec.evalTransforms();
         // The evaluation pipeline is deterministic: the random source is never drawn from.
@@ -50,13 +51,13 @@ public final class DecodeImages extends ProcessFunction<ImageFile, DecodedImage>
             reject(context, new DeadLetter(file.path(), file.problem(), file.detail(), file.size()));
             return;
         }
-        ImageDecoder.Result result = decoder.decode(file.bytes());
-        if (result instanceof ImageDecoder.Decoded decoded) {
+        GuardedImageDecoder.Result result = decoder.decode(file.bytes());
+        if (result instanceof GuardedImageDecoder.Decoded decoded) {
             float[] pixels = new float[inputSpec.pixelsPerImage()];
             inputSpec.toTensor(decoded.image(), steps, random, pixels, 0);
             out.collect(new DecodedImage(file.path(), pixels));
-        } else if (result instanceof ImageDecoder.Rejected rejected) {
-            reject(context, new DeadLetter(file.path(), rejected.reason(), rejected.detail(), file.size()));
+        } else if (result instanceof GuardedImageDecoder.Refused refused) {
+            reject(context, new DeadLetter(file.path(), DeadLetter.reasonFor(refused.problem()), refused.detail(), file.size()));
         }
     }
 

@@ -1,2 +1,0 @@
-/** Decoding untrusted image bytes within limits: formats, header checks before decoding, pixel counts. */
-package dev.imed.deploy.image;
