@@ -112,11 +112,28 @@ final class BenchCommand {
     @Command(name = "stream", mixinStandardHelpOptions = true,
             description = "Streaming job images/s at parallelism 1 and 2 against the same teacher in a plain batched loop.")
     static final class Stream implements Callable<Integer> {
-        @picocli.CommandLine.Parameters(paramLabel = "ARGS", description = "[--teacher DIR --student DIR] [--images N] [--batch N] [--rounds N] [--work DIR]")
-        java.util.List<String> args = new java.util.ArrayList<>();
+        @Option(names = "--teacher", description = "teacher bundle (default: throwaway models trained first)")
+        Path teacher;
+        @Option(names = "--student", description = "student bundle for the distilling configurations")
+        Path student;
+        @Option(names = "--images", defaultValue = "3000", description = "mnist5k images streamed (default: ${DEFAULT-VALUE})")
+        int images;
+        @Option(names = "--batch", defaultValue = "32", description = "teacher batch (default: ${DEFAULT-VALUE})")
+        int batch;
+        @Option(names = "--rounds", defaultValue = "3", description = "alternating measured rounds (default: ${DEFAULT-VALUE})")
+        int rounds;
+        @Option(names = "--work", defaultValue = "target/stream-bench", description = "scratch directory (default: ${DEFAULT-VALUE})")
+        Path work;
 
         @Override
         public Integer call() throws Exception {
+            List<String> args = new java.util.ArrayList<>(List.of("--images", Integer.toString(images), "--batch", Integer.toString(batch),
+                    "--rounds", Integer.toString(rounds), "--work", work.toString()));
+            if (teacher != null && student != null) {
+                args.addAll(List.of("--teacher", teacher.toString(), "--student", student.toString()));
+            } else if (teacher != null || student != null) {
+                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "give both --teacher and --student, or neither");
+            }
             dev.imed.streaming.bench.StreamBenchmark.main(args.toArray(new String[0]));
             return 0;
         }
