@@ -99,12 +99,14 @@ final class BenchCommand {
     @Command(name = "serve", mixinStandardHelpOptions = true,
             description = "Inference API: latency at concurrency 1 against the raw forward, throughput at 16 with and without batching.")
     static final class Serve implements Callable<Integer> {
-        @picocli.CommandLine.Parameters(arity = "0..1", paramLabel = "REQUESTS", description = "requests per measurement")
-        String requests;
+        @Option(names = "--requests", defaultValue = "6000", description = "requests per concurrency-16 measurement (default: ${DEFAULT-VALUE})")
+        int requests;
+        @Option(names = "--rounds", defaultValue = "5", description = "alternating batched / unbatched rounds (default: ${DEFAULT-VALUE})")
+        int rounds;
 
         @Override
         public Integer call() throws Exception {
-            dev.imed.deploy.bench.ServeBenchmark.main(requests == null ? new String[0] : new String[] {requests});
+            dev.imed.deploy.bench.ServeBenchmark.main(new String[] {Integer.toString(requests), Integer.toString(rounds)});
             return 0;
         }
     }
