@@ -1,5 +1,6 @@
 package dev.imed.deploy;
 
+import dev.imed.core.testing.HostileImages;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -154,7 +155,7 @@ class OpenInferenceApiTest implements TestPropertyProvider {
         assertError(http.postJson(INFER, tensorRequest("BYTES", "[1]", "[\"%%% not base64\"]")), 400, "base64");
         assertError(http.postJson(INFER, tensorRequest("BYTES", "[1]", "[\"" + Base64.getEncoder().encodeToString("plain text".getBytes()) + "\"]")),
                 400, "not a PNG");
-        assertError(http.postJson(INFER, tensorRequest("BYTES", "[1]", "[\"" + Base64.getEncoder().encodeToString(PredictApiTest.pngHeader(20_000, 20_000)) + "\"]")),
+        assertError(http.postJson(INFER, tensorRequest("BYTES", "[1]", "[\"" + Base64.getEncoder().encodeToString(HostileImages.pngDeclaring(20_000, 20_000)) + "\"]")),
                 422, "20000×20000");
         String unknownOutput = "{\"inputs\": [{\"name\": \"input\", \"datatype\": \"FP32\", \"shape\": [1, 3, 28, 28], \"data\": "
                 + zeros(3 * 28 * 28) + "}], \"outputs\": [{\"name\": \"features\"}]}";

@@ -1,5 +1,6 @@
 package dev.imed.deploy;
 
+import dev.imed.core.testing.HostileImages;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -17,7 +18,6 @@ import jakarta.inject.Inject;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,7 +27,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -193,7 +192,7 @@ class PredictApiTest implements TestPropertyProvider {
 
     @Test
     void aHeaderClaimingTwentyThousandSquaredIsRejectedBeforeDecoding() {
-        Http.Reply reply = http.postBytes("/v1/predict", pngHeader(20_000, 20_000), "image/png");
+        Http.Reply reply = http.postBytes("/v1/predict", HostileImages.pngDeclaring(20_000, 20_000), "image/png");
         assertThat(reply.status()).isEqualTo(422);
         assertThat(reply.error()).contains("20000×20000").contains("limit");
     }
@@ -272,25 +271,6 @@ class PredictApiTest implements TestPropertyProvider {
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.body()).contains("openapi: 3.").contains("/v1/predict").contains("/v2/models/{name}/infer")
                 .contains("X-API-Key").contains("ApiError");
-    }
-
-    /** A PNG signature and a valid IHDR (correct CRC) for an RGB image of the given size, then IEND: no pixels at all. */
-    static byte[] pngHeader(int width, int height) {
-        ByteBuffer ihdr = ByteBuffer.allocate(13).putInt(width).putInt(height)
-                .put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0);
-        ByteBuffer png = ByteBuffer.allocate(8 + 25 + 12);
-        png.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
-        chunk(png, "IHDR", ihdr.array());
-        chunk(png, "IEND", new byte[0]);
-        return png.array();
-    }
-
-    private static void chunk(ByteBuffer out, String type, byte[] data) {
-        byte[] typeBytes = type.getBytes(StandardCharsets.US_ASCII);
-        CRC32 crc = new CRC32();
-        crc.update(typeBytes);
-        crc.update(data);
-        out.putInt(data.length).put(typeBytes).put(data).putInt((int) crc.getValue());
     }
 
     static double metricValue(String metrics, String name) {

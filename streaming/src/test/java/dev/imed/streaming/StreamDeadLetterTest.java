@@ -1,5 +1,6 @@
 package dev.imed.streaming;
 
+import dev.imed.core.testing.HostileImages;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imed.core.bundle.Bundle;
@@ -44,7 +45,7 @@ class StreamDeadLetterTest {
         Files.write(bad.resolve("empty.png"), new byte[0]);
         Files.write(bad.resolve("notes.txt"), BadFiles.text());
         Files.write(bad.resolve("pretends-to-be.png"), BadFiles.noise(2000));
-        Files.write(bad.resolve("bomb.png"), BadFiles.hugeHeader(50_000));
+        Files.write(bad.resolve("bomb.png"), HostileImages.pngDeclaring(50_000, 50_000));
         Files.write(bad.resolve("huge.png"), BadFiles.noise(300_000));
 
         RetainingReporter.clear();

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.imed.core.image.GuardedImageDecoder.BudgetedResult;
 import dev.imed.core.image.GuardedImageDecoder.Decoded;
 import dev.imed.core.image.GuardedImageDecoder.OverBudget;
+import dev.imed.core.testing.HostileImages;
 import dev.imed.core.image.GuardedImageDecoder.Problem;
 import dev.imed.core.image.GuardedImageDecoder.Refused;
 import java.awt.Color;
@@ -15,11 +16,9 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Random;
-import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
@@ -59,7 +58,7 @@ class GuardedImageDecoderTest {
     @Test
     void refusesADecompressionBombBeforeDecodingIt() {
         // 100 000² pixels would need 40 GB as RGB; the file has a single pixel's data.
-        byte[] bomb = declaringSize(encode(picture(1, 1), "png"), 100_000, 100_000);
+        byte[] bomb = HostileImages.pngDeclaring(100_000, 100_000);
         assertThat(bomb.length).isLessThan(100);
         Refused refused = refused(new GuardedImageDecoder(1_000_000).decode(bomb));
         assertThat(refused.problem()).isEqualTo(Problem.TOO_MANY_PIXELS);
@@ -74,7 +73,7 @@ class GuardedImageDecoderTest {
         assertThat(decoded(decoder.decodeWithin(png, 40 * 30)).getWidth()).isEqualTo(40);
 
         // Only the header is read: a claim of 50×50 with no data to back it is still merely over budget.
-        byte[] hollow = declaringSize(encode(picture(1, 1), "png"), 50, 50);
+        byte[] hollow = HostileImages.pngDeclaring(50, 50);
         assertThat(decoder.decodeWithin(hollow, 100)).isEqualTo(new OverBudget(50, 50));
         // The pixel limit comes first, and bad bytes are refused whatever the budget.
         assertThat(refused(decoder.decodeWithin(encode(picture(101, 100), "png"), 0)).problem()).isEqualTo(Problem.TOO_MANY_PIXELS);
@@ -159,19 +158,6 @@ class GuardedImageDecoderTest {
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
-    }
-
-    /** The PNG with its IHDR rewritten to declare {@code width × height} (and a matching CRC), its data unchanged. */
-    private static byte[] declaringSize(byte[] png, int width, int height) {
-        byte[] patched = png.clone();
-        ByteBuffer buffer = ByteBuffer.wrap(patched);
-        // Signature (8), IHDR length (4), then "IHDR" and 13 bytes of fields, width and height first, then the CRC.
-        int type = 12;
-        buffer.putInt(type + 4, width).putInt(type + 8, height);
-        CRC32 crc = new CRC32();
-        crc.update(patched, type, 4 + 13);
-        buffer.putInt(type + 4 + 13, (int) crc.getValue());
-        return patched;
     }
 
     /** A 5×4 GIF whose image descriptor declares a width of 0. */
