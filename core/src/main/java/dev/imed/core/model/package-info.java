@@ -1,2 +1,2 @@
-/** What every trained model offers the rest of imed: classify a batch; and evaluation over a domain. */
+/** What every trained model offers the rest of imed: classify a batch, evaluation over a domain, and the softmax of logits read back to the host. */
 package dev.imed.core.model;

@@ -3,6 +3,7 @@ package dev.imed.deploy.batch;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.imed.core.model.Softmax;
 import dev.imed.core.transform.InputSpec;
 import dev.imed.deploy.Rejected;
 import dev.imed.deploy.model.ServedModel;
@@ -213,7 +214,7 @@ public final class DynamicBatcher implements AutoCloseable {
             listener.batchDone(images, batch.size(), System.nanoTime() - start);
             int classes = model.classCount();
             // The softmax of a few classes per row is cheaper here than as a second native call and read-back.
-            float[] probabilities = Scores.softmaxRows(logits, classes);
+            float[] probabilities = Softmax.rows(logits, classes);
             int row = 0;
             for (Job job : batch) {
                 int from = row * classes;

@@ -28,34 +28,6 @@ public record Scores(long modelVersion, List<String> classNames, int count, floa
         return best;
     }
 
-    /**
-     * The softmax of each row of row-major {@code [N, classes]} logits, computed as PyTorch does (the row
-     * maximum subtracted first), so that it matches an offline {@code softmax(1)} to float rounding.
-     */
-    public static float[] softmaxRows(float[] logits, int classes) {
-        if (classes < 1 || logits.length % classes != 0) {
-            throw new IllegalArgumentException(logits.length + " logits do not form rows of " + classes + " classes");
-        }
-        float[] out = new float[logits.length];
-        for (int from = 0; from < logits.length; from += classes) {
-            float max = Float.NEGATIVE_INFINITY;
-            for (int c = from; c < from + classes; c++) {
-                max = Math.max(max, logits[c]);
-            }
-            double sum = 0;
-            for (int c = from; c < from + classes; c++) {
-                float e = (float) Math.exp(logits[c] - max);
-                out[c] = e;
-                sum += e;
-            }
-            float scale = (float) (1 / sum);
-            for (int c = from; c < from + classes; c++) {
-                out[c] *= scale;
-            }
-        }
-        return out;
-    }
-
     /** Labels of {@code image} by descending probability, the first {@code k}. */
     public int[] topK(int image, int k) {
         int classes = classes();

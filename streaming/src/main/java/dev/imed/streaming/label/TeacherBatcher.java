@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.imed.core.model.Softmax;
 import dev.imed.core.transform.InputSpec;
 import dev.imed.fusion.teacher.Teacher;
 import dev.imed.streaming.decode.DecodedImage;
@@ -189,7 +190,7 @@ public final class TeacherBatcher extends AbstractStreamOperator<TaughtBatch>
     }
 
     private TeacherLabel label(String path, float[] logits, int offset, int classes, long labelledAt) {
-        double[] p = softmax(logits, offset, classes);
+        double[] p = Softmax.row(logits, offset, classes);
         Integer[] order = new Integer[classes];
         for (int k = 0; k < classes; k++) {
             order[k] = k;
@@ -200,23 +201,6 @@ public final class TeacherBatcher extends AbstractStreamOperator<TaughtBatch>
             top.add(new TeacherLabel.ClassProbability(classNames.get(order[k]), round(p[order[k]])));
         }
         return new TeacherLabel(path, classNames.get(order[0]), round(p[order[0]]), top, teacherSha, labelledAt);
-    }
-
-    static double[] softmax(float[] logits, int offset, int classes) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (int k = 0; k < classes; k++) {
-            max = Math.max(max, logits[offset + k]);
-        }
-        double[] p = new double[classes];
-        double sum = 0;
-        for (int k = 0; k < classes; k++) {
-            p[k] = Math.exp(logits[offset + k] - max);
-            sum += p[k];
-        }
-        for (int k = 0; k < classes; k++) {
-            p[k] /= sum;
-        }
-        return p;
     }
 
     private static double round(double probability) {
