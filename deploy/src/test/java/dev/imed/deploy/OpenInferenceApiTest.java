@@ -1,10 +1,10 @@
 package dev.imed.deploy;
 
-import dev.imed.core.testing.HostileImages;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.imed.core.testing.ImageBytes;
 import dev.imed.core.transform.InputSpec;
 import dev.imed.distill.registry.StudentRegistry;
 import io.micronaut.http.client.HttpClient;
@@ -120,7 +120,7 @@ class OpenInferenceApiTest implements TestPropertyProvider {
     void aBytesTensorOfBase64ImagesGivesTheOfflineResultsAndChosenOutputs() {
         List<String> encoded = new ArrayList<>();
         for (BufferedImage digit : digits) {
-            encoded.add(Base64.getEncoder().encodeToString(TestStudents.encode(digit, "png")));
+            encoded.add(Base64.getEncoder().encodeToString(ImageBytes.encode(digit, "png")));
         }
         Map<String, Object> input = Map.of("name", "input", "datatype", "BYTES", "shape", List.of(digits.size()), "data", encoded);
         Http.Reply all = http.postJson(INFER, Http.json(Map.of("inputs", List.of(input))));
@@ -155,7 +155,7 @@ class OpenInferenceApiTest implements TestPropertyProvider {
         assertError(http.postJson(INFER, tensorRequest("BYTES", "[1]", "[\"%%% not base64\"]")), 400, "base64");
         assertError(http.postJson(INFER, tensorRequest("BYTES", "[1]", "[\"" + Base64.getEncoder().encodeToString("plain text".getBytes()) + "\"]")),
                 400, "not a PNG");
-        assertError(http.postJson(INFER, tensorRequest("BYTES", "[1]", "[\"" + Base64.getEncoder().encodeToString(HostileImages.pngDeclaring(20_000, 20_000)) + "\"]")),
+        assertError(http.postJson(INFER, tensorRequest("BYTES", "[1]", "[\"" + Base64.getEncoder().encodeToString(ImageBytes.pngDeclaring(20_000, 20_000)) + "\"]")),
                 422, "20000×20000");
         String unknownOutput = "{\"inputs\": [{\"name\": \"input\", \"datatype\": \"FP32\", \"shape\": [1, 3, 28, 28], \"data\": "
                 + zeros(3 * 28 * 28) + "}], \"outputs\": [{\"name\": \"features\"}]}";

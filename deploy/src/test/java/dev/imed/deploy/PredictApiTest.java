@@ -1,10 +1,10 @@
 package dev.imed.deploy;
 
-import dev.imed.core.testing.HostileImages;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.imed.core.testing.ImageBytes;
 import dev.imed.distill.registry.StudentRegistry;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.MediaType;
@@ -72,7 +72,7 @@ class PredictApiTest implements TestPropertyProvider {
         }
         float[] expected = TestStudents.offlineProbabilities(v1, images);
         for (int i = 0; i < images.size(); i++) {
-            Http.Reply reply = http.postBytes("/v1/predict?topK=10", TestStudents.encode(images.get(i), "png"), "image/png");
+            Http.Reply reply = http.postBytes("/v1/predict?topK=10", ImageBytes.encode(images.get(i), "png"), "image/png");
             assertThat(reply.status()).as(reply.body()).isEqualTo(200);
             JsonNode json = reply.json();
             int label = TestStudents.argmax(expected, i, 10);
@@ -98,14 +98,14 @@ class PredictApiTest implements TestPropertyProvider {
     void multipartAndJpegUploadsAreClassifiedLikeTheirDecodedPixels() throws IOException {
         BufferedImage digit = TestStudents.digit(1234);
         MultipartBody body = MultipartBody.builder()
-                .addPart("file", "digit.png", MediaType.IMAGE_PNG_TYPE, TestStudents.encode(digit, "png")).build();
+                .addPart("file", "digit.png", MediaType.IMAGE_PNG_TYPE, ImageBytes.encode(digit, "png")).build();
         Http.Reply multipart = http.send(HttpRequest.POST("/v1/predict?topK=3", body).contentType(MediaType.MULTIPART_FORM_DATA_TYPE));
         assertThat(multipart.status()).as(multipart.body()).isEqualTo(200);
         float[] expected = TestStudents.offlineProbabilities(v1, List.of(digit));
         assertThat(multipart.json().get("label").asInt()).isEqualTo(TestStudents.argmax(expected, 0, 10));
         assertThat(multipart.json().get("topK")).hasSize(3);
 
-        byte[] jpeg = TestStudents.encode(digit, "jpeg");
+        byte[] jpeg = ImageBytes.encode(digit, "jpeg");
         BufferedImage decoded = ImageIO.read(new ByteArrayInputStream(jpeg));
         float[] expectedJpeg = TestStudents.offlineProbabilities(v1, List.of(decoded));
         Http.Reply reply = http.postBytes("/v1/predict", jpeg, "image/jpeg");
@@ -120,7 +120,7 @@ class PredictApiTest implements TestPropertyProvider {
         assertThat(200L * 200).isGreaterThan(dev.imed.deploy.inference.InferenceService.INLINE_DECODE_PIXELS);
         BufferedImage large = TestStudents.largeDigit(2024, 200);
         float[] expected = TestStudents.offlineProbabilities(v1, List.of(large));
-        Http.Reply reply = http.postBytes("/v1/predict?topK=10", TestStudents.encode(large, "png"), "image/png");
+        Http.Reply reply = http.postBytes("/v1/predict?topK=10", ImageBytes.encode(large, "png"), "image/png");
         assertThat(reply.status()).as(reply.body()).isEqualTo(200);
         int label = TestStudents.argmax(expected, 0, 10);
         assertThat(reply.json().get("label").asInt()).isEqualTo(label);
@@ -128,7 +128,7 @@ class PredictApiTest implements TestPropertyProvider {
             assertThat(entry.get("probability").asDouble()).isCloseTo(expected[entry.get("label").asInt()], within(1e-5));
         }
 
-        byte[] png = TestStudents.encode(TestStudents.largeDigit(7, 200), "png");
+        byte[] png = ImageBytes.encode(TestStudents.largeDigit(7, 200), "png");
         Http.Reply truncated = http.postBytes("/v1/predict", Arrays.copyOf(png, png.length / 2), "image/png");
         assertThat(truncated.status()).as(truncated.body()).isEqualTo(400);
         assertThat(truncated.contentType()).startsWith("application/json");
@@ -192,7 +192,7 @@ class PredictApiTest implements TestPropertyProvider {
 
     @Test
     void aHeaderClaimingTwentyThousandSquaredIsRejectedBeforeDecoding() {
-        Http.Reply reply = http.postBytes("/v1/predict", HostileImages.pngDeclaring(20_000, 20_000), "image/png");
+        Http.Reply reply = http.postBytes("/v1/predict", ImageBytes.pngDeclaring(20_000, 20_000), "image/png");
         assertThat(reply.status()).isEqualTo(422);
         assertThat(reply.error()).contains("20000×20000").contains("limit");
     }

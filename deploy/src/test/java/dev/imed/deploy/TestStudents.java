@@ -7,19 +7,16 @@ import ai.djl.nn.Block;
 import dev.imed.core.bundle.Bundle;
 import dev.imed.core.bundle.Manifest;
 import dev.imed.core.data.DigitDomains;
+import dev.imed.core.testing.ImageBytes;
 import dev.imed.core.transform.InputSpec;
 import dev.imed.distill.registry.StudentRegistry;
 import dev.imed.distill.student.Student;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import javax.imageio.ImageIO;
 
 /** Real student bundles, real digit images and the offline reference inference the server must match. */
 public final class TestStudents {
@@ -62,20 +59,8 @@ public final class TestStudents {
         return DigitDomains.open("mnist5k").load(index);
     }
 
-    public static byte[] encode(BufferedImage image, String format) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            if (!ImageIO.write(image, format, out)) {
-                throw new IllegalStateException("no ImageIO writer for " + format);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
-    }
-
     public static byte[] png(int index) {
-        return encode(digit(index), "png");
+        return ImageBytes.encode(digit(index), "png");
     }
 
     /** A digit scaled up to {@code size}×{@code size}, so that the server must resize it. */

@@ -1,10 +1,10 @@
 package dev.imed.streaming;
 
-import dev.imed.core.testing.HostileImages;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imed.core.bundle.Bundle;
 import dev.imed.core.data.DigitDomains;
+import dev.imed.core.testing.ImageBytes;
 import dev.imed.streaming.decode.DeadLetter;
 import dev.imed.streaming.label.TeacherLabel;
 import java.nio.file.Files;
@@ -45,7 +45,7 @@ class StreamDeadLetterTest {
         Files.write(bad.resolve("empty.png"), new byte[0]);
         Files.write(bad.resolve("notes.txt"), BadFiles.text());
         Files.write(bad.resolve("pretends-to-be.png"), BadFiles.noise(2000));
-        Files.write(bad.resolve("bomb.png"), HostileImages.pngDeclaring(50_000, 50_000));
+        Files.write(bad.resolve("bomb.png"), ImageBytes.pngDeclaring(50_000, 50_000));
         Files.write(bad.resolve("huge.png"), BadFiles.noise(300_000));
 
         RetainingReporter.clear();

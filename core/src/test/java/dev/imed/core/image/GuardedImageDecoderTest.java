@@ -6,20 +6,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.imed.core.image.GuardedImageDecoder.BudgetedResult;
 import dev.imed.core.image.GuardedImageDecoder.Decoded;
 import dev.imed.core.image.GuardedImageDecoder.OverBudget;
-import dev.imed.core.testing.HostileImages;
+import dev.imed.core.testing.ImageBytes;
 import dev.imed.core.image.GuardedImageDecoder.Problem;
 import dev.imed.core.image.GuardedImageDecoder.Refused;
 import java.awt.Color;
 import java.awt.GradientPaint;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Random;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
 /** The decoder's formats and limits, on images encoded here and on bytes broken on purpose. */
@@ -30,7 +26,7 @@ class GuardedImageDecoderTest {
     void decodesEveryAcceptedFormatWithItsSizeAndPixels() {
         BufferedImage original = picture(40, 30);
         for (String format : new String[] {"png", "gif", "bmp", "jpeg"}) {
-            BufferedImage image = decoded(decoder.decode(encode(original, format)));
+            BufferedImage image = decoded(decoder.decode(ImageBytes.encode(original, format)));
             assertThat(image.getWidth()).as(format).isEqualTo(40);
             assertThat(image.getHeight()).as(format).isEqualTo(30);
             int expected = original.getRGB(20, 15) & 0xffffff;
@@ -46,19 +42,19 @@ class GuardedImageDecoderTest {
 
     @Test
     void refusesTooManyPixelsFromTheHeaderAlone() {
-        Refused wide = refused(decoder.decode(encode(picture(101, 100), "png")));
+        Refused wide = refused(decoder.decode(ImageBytes.encode(picture(101, 100), "png")));
         assertThat(wide.problem()).isEqualTo(Problem.TOO_MANY_PIXELS);
         assertThat(wide.detail()).contains("101×100 = 10100 pixels").contains("limit of 10000");
-        assertThat(decoded(decoder.decode(encode(picture(100, 100), "png"))).getWidth()).isEqualTo(100);
+        assertThat(decoded(decoder.decode(ImageBytes.encode(picture(100, 100), "png"))).getWidth()).isEqualTo(100);
 
         GuardedImageDecoder justUnder = new GuardedImageDecoder(40 * 30 - 1);
-        assertThat(refused(justUnder.decode(encode(picture(40, 30), "png"))).problem()).isEqualTo(Problem.TOO_MANY_PIXELS);
+        assertThat(refused(justUnder.decode(ImageBytes.encode(picture(40, 30), "png"))).problem()).isEqualTo(Problem.TOO_MANY_PIXELS);
     }
 
     @Test
     void refusesADecompressionBombBeforeDecodingIt() {
         // 100 000² pixels would need 40 GB as RGB; the file has a single pixel's data.
-        byte[] bomb = HostileImages.pngDeclaring(100_000, 100_000);
+        byte[] bomb = ImageBytes.pngDeclaring(100_000, 100_000);
         assertThat(bomb.length).isLessThan(100);
         Refused refused = refused(new GuardedImageDecoder(1_000_000).decode(bomb));
         assertThat(refused.problem()).isEqualTo(Problem.TOO_MANY_PIXELS);
@@ -67,16 +63,16 @@ class GuardedImageDecoderTest {
 
     @Test
     void anImageOverTheBudgetIsLeftToTheCallerAfterTheHeaderChecks() {
-        byte[] png = encode(picture(40, 30), "png");
+        byte[] png = ImageBytes.encode(picture(40, 30), "png");
         assertThat(decoder.decodeWithin(png, 40 * 30 - 1)).isEqualTo(new OverBudget(40, 30));
         assertThat(new OverBudget(40, 30).pixels()).isEqualTo(1200);
         assertThat(decoded(decoder.decodeWithin(png, 40 * 30)).getWidth()).isEqualTo(40);
 
         // Only the header is read: a claim of 50×50 with no data to back it is still merely over budget.
-        byte[] hollow = HostileImages.pngDeclaring(50, 50);
+        byte[] hollow = ImageBytes.pngDeclaring(50, 50);
         assertThat(decoder.decodeWithin(hollow, 100)).isEqualTo(new OverBudget(50, 50));
         // The pixel limit comes first, and bad bytes are refused whatever the budget.
-        assertThat(refused(decoder.decodeWithin(encode(picture(101, 100), "png"), 0)).problem()).isEqualTo(Problem.TOO_MANY_PIXELS);
+        assertThat(refused(decoder.decodeWithin(ImageBytes.encode(picture(101, 100), "png"), 0)).problem()).isEqualTo(Problem.TOO_MANY_PIXELS);
         assertThat(refused(decoder.decodeWithin(new byte[0], 0)).problem()).isEqualTo(Problem.EMPTY);
     }
 
@@ -90,7 +86,7 @@ class GuardedImageDecoderTest {
         assertRefused(noise(500), Problem.NOT_AN_IMAGE, "not a PNG");
         assertRefused("GIF89a but not really".getBytes(StandardCharsets.US_ASCII), Problem.CORRUPT, "GIF header is unreadable");
 
-        byte[] png = encode(picture(64, 64), "png");
+        byte[] png = ImageBytes.encode(picture(64, 64), "png");
         assertRefused(Arrays.copyOf(png, png.length - 30), Problem.CORRUPT, "corrupt or truncated");
         assertRefused(Arrays.copyOf(png, png.length / 2), Problem.CORRUPT, "PNG data is corrupt or truncated");
         assertRefused(Arrays.copyOf(png, 12), Problem.CORRUPT, "PNG header is unreadable");
@@ -99,7 +95,7 @@ class GuardedImageDecoderTest {
     @Test
     void aTruncatedJpegIsRefusedThoughTheReaderOnlyWarns() {
         // The JPEG reader pads missing data with grey and reports "premature end of data" as a warning.
-        byte[] jpeg = encode(picture(64, 64), "jpeg");
+        byte[] jpeg = ImageBytes.encode(picture(64, 64), "jpeg");
         assertRefused(Arrays.copyOf(jpeg, jpeg.length * 2 / 3), Problem.CORRUPT, "JPEG data is corrupt or truncated");
     }
 
@@ -110,7 +106,7 @@ class GuardedImageDecoderTest {
 
     @Test
     void formatsOtherThanTheFourAreRefusedThoughImageIoReadsThem() {
-        assertRefused(encode(picture(8, 8), "tiff"), Problem.NOT_AN_IMAGE, "not a PNG, JPEG, GIF or BMP image");
+        assertRefused(ImageBytes.encode(picture(8, 8), "tiff"), Problem.NOT_AN_IMAGE, "not a PNG, JPEG, GIF or BMP image");
     }
 
     @Test
@@ -148,21 +144,9 @@ class GuardedImageDecoderTest {
         return image;
     }
 
-    private static byte[] encode(BufferedImage image, String format) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            if (!ImageIO.write(image, format, out)) {
-                throw new IllegalStateException("no ImageIO writer for " + format);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
-    }
-
     /** A 5×4 GIF whose image descriptor declares a width of 0. */
     private static byte[] gifWithZeroWidth() {
-        byte[] gif = encode(new BufferedImage(5, 4, BufferedImage.TYPE_INT_RGB), "gif");
+        byte[] gif = ImageBytes.encode(new BufferedImage(5, 4, BufferedImage.TYPE_INT_RGB), "gif");
         // Header (6), logical screen descriptor (7), the global colour table if flagged, then extension blocks.
         int flags = gif[10] & 0xff;
         int at = 13 + ((flags & 0x80) != 0 ? 3 << ((flags & 7) + 1) : 0);

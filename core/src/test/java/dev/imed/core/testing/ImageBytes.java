@@ -1,12 +1,30 @@
 package dev.imed.core.testing;
 
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32;
+import javax.imageio.ImageIO;
 
-/** Image bytes that attack a decoder, shared by the decoder, server and stream tests. */
-public final class HostileImages {
-    private HostileImages() {}
+/** Image files as bytes, well-formed or hostile, shared by the decoder, server and stream tests. */
+public final class ImageBytes {
+    private ImageBytes() {}
+
+    /** {@code image} encoded by ImageIO in {@code format} ("png", "jpeg", "gif", "bmp", …). */
+    public static byte[] encode(BufferedImage image, String format) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            if (!ImageIO.write(image, format, out)) {
+                throw new IllegalStateException("no ImageIO writer for " + format);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
 
     /**
      * A PNG signature and a valid IHDR (correct CRC) declaring an RGB image of {@code width × height},
