@@ -115,7 +115,6 @@ public final class TeacherSweep {
         };
     }
 
-
     static Bundle trainOrReuse(Path work, TeacherConfig config) {
         Path dir = work.resolve(config.fusion().id() + "-seed" + config.seed() + "-" + Integer.toHexString(config.cacheKey().hashCode()));
         if (Files.isDirectory(dir)) {

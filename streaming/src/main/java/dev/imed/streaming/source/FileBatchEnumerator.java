@@ -77,7 +77,7 @@ final class FileBatchEnumerator implements SplitEnumerator<FileBatch, FileBatchE
         }
     }
 
-    /** On a worker thread: every visible file under the directory, in the order the files landed. */
+    /** On a worker thread: every visible file under the directory, by landing time then name, so that the seeded shuffle of a listing is reproducible. */
     private List<ListedFile> list() throws IOException {
         Path root = new Path(settings.directory());
         // Names starting with '.' or '_' are skipped: a writer stages a file hidden and renames it when complete.
