@@ -84,7 +84,7 @@ final class BenchCommand {
     static final class Teacher implements Callable<Integer> {
         @Option(names = "--components", defaultValue = "3", description = "K (default: ${DEFAULT-VALUE})")
         int components;
-        @Option(names = "--batch", defaultValue = "256", description = "batch size (default: ${DEFAULT-VALUE})")
+        @Option(names = {"--batch-size", "--batch"}, defaultValue = "256", description = "batch size (default: ${DEFAULT-VALUE})")
         int batch;
         @Option(names = "--rounds", defaultValue = "20", description = "timed batches per measurement (default: ${DEFAULT-VALUE})")
         int rounds;
@@ -120,7 +120,7 @@ final class BenchCommand {
         Path student;
         @Option(names = "--images", defaultValue = "3000", description = "mnist5k images streamed (default: ${DEFAULT-VALUE})")
         int images;
-        @Option(names = "--batch", defaultValue = "32", description = "teacher batch (default: ${DEFAULT-VALUE})")
+        @Option(names = {"--batch-size", "--batch"}, defaultValue = "32", description = "teacher batch (default: ${DEFAULT-VALUE})")
         int batch;
         @Option(names = "--rounds", defaultValue = "3", description = "alternating measured rounds (default: ${DEFAULT-VALUE})")
         int rounds;

@@ -23,7 +23,7 @@ final class DistillCommand implements Callable<Integer> {
     Path out;
     @Option(names = "--backbone", defaultValue = "student-cnn", description = "student-cnn (digits), resnet18, torchscript:FILE (default: ${DEFAULT-VALUE})")
     String backbone;
-    @Option(names = "--iters", defaultValue = "2000", description = "iteration budget (default: ${DEFAULT-VALUE})")
+    @Option(names = {"--iterations", "--iters"}, defaultValue = "2000", description = "iteration budget (default: ${DEFAULT-VALUE})")
     int iterations;
     @Option(names = "--seed", defaultValue = "0", description = "seed (default: ${DEFAULT-VALUE})")
     long seed;

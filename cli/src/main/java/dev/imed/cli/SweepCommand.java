@@ -26,7 +26,7 @@ final class SweepCommand {
         String methods;
         @Option(names = "--seeds", defaultValue = "1", description = "seeds 0..N-1 (default: ${DEFAULT-VALUE})")
         int seeds;
-        @Option(names = "--iters", defaultValue = "2000", description = "iterations per component (default: ${DEFAULT-VALUE})")
+        @Option(names = {"--iterations", "--iters"}, defaultValue = "2000", description = "iterations per component (default: ${DEFAULT-VALUE})")
         int iterations;
         @Option(names = "--work", defaultValue = "runs/components", description = "where bundles are kept and reused (default: ${DEFAULT-VALUE})")
         Path work;

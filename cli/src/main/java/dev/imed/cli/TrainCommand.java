@@ -16,7 +16,8 @@ final class TrainCommand {
     @Command(name = "component", mixinStandardHelpOptions = true,
             description = "Train one component model with a UDA method and write its bundle.")
     static final class Component implements Callable<Integer> {
-        @Option(names = "--method", required = true, description = "source-only, dann, cdan, cdan+e, mcc; combine with +, e.g. cdan+mcc")
+        @Option(names = "--method", required = true, description = "source-only (source batch only), source-only-shared-bn "
+                + "(target batch forwarded through BatchNorm too), dann, cdan, cdan+e, mcc; combine with +, e.g. cdan+mcc")
         String method;
         @Option(names = "--source", required = true, description = "labelled source domain (e.g. syn, folder:DIR, office31:ROOT/amazon)")
         String source;
@@ -26,22 +27,28 @@ final class TrainCommand {
         Path out;
         @Option(names = "--backbone", description = "lenet (digits), resnet18, resnet50, torchscript:FILE (default: ${DEFAULT-VALUE})", defaultValue = "lenet")
         String backbone;
-        @Option(names = "--iters", description = "iteration budget (default: ${DEFAULT-VALUE})", defaultValue = "2000")
+        @Option(names = {"--iterations", "--iters"}, description = "iteration budget (default: ${DEFAULT-VALUE})", defaultValue = "2000")
         int iterations;
         @Option(names = "--seed", defaultValue = "0", description = "seed (default: ${DEFAULT-VALUE})")
         long seed;
         @Option(names = "--lr", defaultValue = "0.01", description = "base learning rate (default: ${DEFAULT-VALUE})")
         float lr;
-        @Option(names = "--batch", defaultValue = "32", description = "images per domain per step (default: ${DEFAULT-VALUE})")
+        @Option(names = {"--batch-size", "--batch"}, defaultValue = "32", description = "images per domain per step (default: ${DEFAULT-VALUE})")
         int batch;
         @Option(names = "--trade-off", defaultValue = "1", description = "multiplies each adaptation loss's own weight "
                 + "(DANN 0.1, the others 1) (default: ${DEFAULT-VALUE})")
         float tradeOff;
+        @Option(names = "--weight-decay", defaultValue = "5e-4", description = "weight decay (default: ${DEFAULT-VALUE})")
+        float weightDecay;
+        @Option(names = "--init", defaultValue = "pytorch", description = "first weights of convolutions and linear layers: "
+                + "pytorch (U(±1/√fan_in), PyTorch's defaults) or djl (N(0, 2/fan_in), zero biases) (default: ${DEFAULT-VALUE})")
+        String init;
 
         @Override
         public Integer call() {
             ComponentConfig config = ComponentConfig.digits(method, source, target).withBackbone(backbone)
-                    .withIterations(iterations).withSeed(seed).withLr(lr).withBatchSize(batch).withTradeOff(tradeOff);
+                    .withIterations(iterations).withSeed(seed).withLr(lr).withBatchSize(batch).withTradeOff(tradeOff)
+                    .withWeightDecay(weightDecay).withInit(dev.imed.core.init.Initialization.parse(init));
             Bundle bundle = ComponentTrainer.train(config, out);
             System.out.println("component bundle: " + bundle.dir());
             Object target = bundle.manifest().metrics().get("target");
@@ -67,7 +74,7 @@ final class TrainCommand {
         String fusion;
         @Option(names = "--layers", defaultValue = "2", description = "fusion layers 1..3 (default: ${DEFAULT-VALUE})")
         int layers;
-        @Option(names = "--iters", defaultValue = "1000", description = "iteration budget (default: ${DEFAULT-VALUE})")
+        @Option(names = {"--iterations", "--iters"}, defaultValue = "1000", description = "iteration budget (default: ${DEFAULT-VALUE})")
         int iterations;
         @picocli.CommandLine.Mixin
         TeacherLossOptions loss;

@@ -195,7 +195,8 @@ public final class SuiteRunner {
             Map<String, Bundle> components = new LinkedHashMap<>();
             for (String method : methods()) {
                 ComponentConfig config = new ComponentConfig(method, componentBackbone, task.task().source(), task.task().target(),
-                        c.iterations(), c.batchSize(), c.lr(), LR_GAMMA, MOMENTUM, WEIGHT_DECAY, 1f, seed, preset.checkpointEvery());
+                        c.iterations(), c.batchSize(), c.lr(), LR_GAMMA, MOMENTUM, WEIGHT_DECAY, 1f, seed, preset.checkpointEvery(),
+                        dev.imed.core.init.Initialization.PYTORCH);
                 Path out = ComponentSweep.bundleDir(work, task.task(), config);
                 components.put(method, stage(plan, index++, progress, records, out,
                         () -> ComponentSweep.trainOrReuse(work, task.task(), config)));

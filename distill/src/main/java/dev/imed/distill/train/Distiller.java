@@ -31,6 +31,7 @@ import dev.imed.ensemble.train.NesterovSgd;
 import dev.imed.ensemble.train.TrainingLoop;
 import dev.imed.fusion.teacher.Teacher;
 import java.nio.file.Path;
+import dev.imed.core.init.Initialization;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -69,6 +70,7 @@ public final class Distiller {
                 projection.initialize(manager, DataType.FLOAT32, new Shape(1, student.width()));
                 blocks.add(projection);
             }
+            Initialization.PYTORCH.apply(blocks.toArray(Block[]::new));
             List<Parameter> backbone = List.copyOf(student.backbone().getParameters().values());
             List<Parameter> rest = new ArrayList<>();
             for (Block b : blocks) {

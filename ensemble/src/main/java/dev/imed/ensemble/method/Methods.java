@@ -18,6 +18,7 @@ public final class Methods {
 
     static {
         REGISTRY.put(SourceOnly.NAME, SourceOnly::new);
+        REGISTRY.put(SourceOnlySharedBn.NAME, SourceOnlySharedBn::new);
         REGISTRY.put(Dann.NAME, Dann::new);
         REGISTRY.put(Cdan.NAME, () -> new Cdan(false));
         REGISTRY.put(Cdan.NAME_ENTROPY, () -> new Cdan(true));

@@ -1,8 +1,13 @@
 package dev.imed.ensemble.method;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
 
-/** Empirical risk minimisation on the source domain alone: no adaptation term. */
+/**
+ * Empirical risk minimisation on the source domain alone, as thuml's Transfer-Learning-Library runs
+ * it: only the source batch is forwarded, so BatchNorm sees source statistics only. Compare
+ * {@link SourceOnlySharedBn}, which forwards the target batch too.
+ */
 public final class SourceOnly implements UdaMethod {
     public static final String NAME = "source-only";
 
@@ -12,7 +17,12 @@ public final class SourceOnly implements UdaMethod {
     }
 
     @Override
+    public boolean adapts() {
+        return false;
+    }
+
+    @Override
     public NDArray loss(Step step) {
-        return step.sourceLogits().getManager().zeros(new ai.djl.ndarray.types.Shape());
+        return step.sourceLogits().getManager().zeros(new Shape());
     }
 }

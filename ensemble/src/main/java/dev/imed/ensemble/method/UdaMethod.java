@@ -30,6 +30,19 @@ public interface UdaMethod {
         return 1f;
     }
 
+    /** Whether the method adds a loss term at all (the source-only baselines do not). */
+    default boolean adapts() {
+        return true;
+    }
+
+    /**
+     * Whether the target batch goes through the network with the source batch. Every adaptation
+     * method needs it; it also means BatchNorm normalises over source and target together.
+     */
+    default boolean forwardsTarget() {
+        return adapts();
+    }
+
     /** The method's loss term for one training step. */
     NDArray loss(Step step);
 }

@@ -1,5 +1,6 @@
 package dev.imed.ensemble.train;
 
+import dev.imed.core.init.Initialization;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -19,46 +20,56 @@ import java.util.Map;
  * @param tradeOff multiplier of each adaptation loss's own weight (1: DANN at 0.1, the others at 1)
  * @param seed the seed of initialisation and sampling
  * @param checkpointEvery iterations between checkpoints (0: none)
+ * @param init how the networks' first weights are drawn (PyTorch's defaults unless told otherwise)
  */
 public record ComponentConfig(String method, String backbone, String source, String target, int iterations,
                               int batchSize, float lr, float lrGamma, float momentum, float weightDecay,
-                              float tradeOff, long seed, int checkpointEvery) {
+                              float tradeOff, long seed, int checkpointEvery,
+                              Initialization init) {
 
     /** The digits defaults: LeNet, 32 + 32, lr 0.01, γ 0.001, momentum 0.9, weight decay 5e-4. */
     public static ComponentConfig digits(String method, String source, String target) {
-        return new ComponentConfig(method, "lenet", source, target, 2000, 32, 0.01f, 0.001f, 0.9f, 5e-4f, 1f, 0, 500);
+        return new ComponentConfig(method, "lenet", source, target, 2000, 32, 0.01f, 0.001f, 0.9f, 5e-4f, 1f, 0, 500, Initialization.PYTORCH);
     }
 
     public ComponentConfig withIterations(int n) {
-        return new ComponentConfig(method, backbone, source, target, n, batchSize, lr, lrGamma, momentum, weightDecay, tradeOff, seed, checkpointEvery);
+        return new ComponentConfig(method, backbone, source, target, n, batchSize, lr, lrGamma, momentum, weightDecay, tradeOff, seed, checkpointEvery, init);
     }
 
     public ComponentConfig withSeed(long s) {
-        return new ComponentConfig(method, backbone, source, target, iterations, batchSize, lr, lrGamma, momentum, weightDecay, tradeOff, s, checkpointEvery);
+        return new ComponentConfig(method, backbone, source, target, iterations, batchSize, lr, lrGamma, momentum, weightDecay, tradeOff, s, checkpointEvery, init);
     }
 
     public ComponentConfig withMethod(String m) {
-        return new ComponentConfig(m, backbone, source, target, iterations, batchSize, lr, lrGamma, momentum, weightDecay, tradeOff, seed, checkpointEvery);
+        return new ComponentConfig(m, backbone, source, target, iterations, batchSize, lr, lrGamma, momentum, weightDecay, tradeOff, seed, checkpointEvery, init);
     }
 
     public ComponentConfig withBackbone(String b) {
-        return new ComponentConfig(method, b, source, target, iterations, batchSize, lr, lrGamma, momentum, weightDecay, tradeOff, seed, checkpointEvery);
+        return new ComponentConfig(method, b, source, target, iterations, batchSize, lr, lrGamma, momentum, weightDecay, tradeOff, seed, checkpointEvery, init);
     }
 
     public ComponentConfig withLr(float l) {
-        return new ComponentConfig(method, backbone, source, target, iterations, batchSize, l, lrGamma, momentum, weightDecay, tradeOff, seed, checkpointEvery);
+        return new ComponentConfig(method, backbone, source, target, iterations, batchSize, l, lrGamma, momentum, weightDecay, tradeOff, seed, checkpointEvery, init);
     }
 
     public ComponentConfig withBatchSize(int b) {
-        return new ComponentConfig(method, backbone, source, target, iterations, b, lr, lrGamma, momentum, weightDecay, tradeOff, seed, checkpointEvery);
+        return new ComponentConfig(method, backbone, source, target, iterations, b, lr, lrGamma, momentum, weightDecay, tradeOff, seed, checkpointEvery, init);
     }
 
     public ComponentConfig withTradeOff(float t) {
-        return new ComponentConfig(method, backbone, source, target, iterations, batchSize, lr, lrGamma, momentum, weightDecay, t, seed, checkpointEvery);
+        return new ComponentConfig(method, backbone, source, target, iterations, batchSize, lr, lrGamma, momentum, weightDecay, t, seed, checkpointEvery, init);
     }
 
     public ComponentConfig withCheckpointEvery(int every) {
-        return new ComponentConfig(method, backbone, source, target, iterations, batchSize, lr, lrGamma, momentum, weightDecay, tradeOff, seed, every);
+        return new ComponentConfig(method, backbone, source, target, iterations, batchSize, lr, lrGamma, momentum, weightDecay, tradeOff, seed, every, init);
+    }
+
+    public ComponentConfig withWeightDecay(float w) {
+        return new ComponentConfig(method, backbone, source, target, iterations, batchSize, lr, lrGamma, momentum, w, tradeOff, seed, checkpointEvery, init);
+    }
+
+    public ComponentConfig withInit(Initialization i) {
+        return new ComponentConfig(method, backbone, source, target, iterations, batchSize, lr, lrGamma, momentum, weightDecay, tradeOff, seed, checkpointEvery, i);
     }
 
     /** The configuration as recorded in the bundle's manifest. */
@@ -80,6 +91,7 @@ public record ComponentConfig(String method, String backbone, String source, Str
             weights.put(m.name(), m.weight() * tradeOff);
         }
         map.put("lossWeights", weights);
+        map.put("init", init.id());
         return map;
     }
 }

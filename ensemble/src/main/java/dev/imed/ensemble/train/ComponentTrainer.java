@@ -66,6 +66,8 @@ public final class ComponentTrainer {
                 m.initialize(manager, net.width(), classes);
                 blocks.addAll(m.blocks());
             }
+            config.init().apply(blocks.toArray(Block[]::new));
+            boolean forwardTarget = methods.stream().anyMatch(UdaMethod::forwardsTarget);
             float backboneScale = Backbones.isPretrained(config.backbone()) ? 0.1f : 1f;
             List<Parameter> rest = new ArrayList<>();
             for (Block b : blocks) {
@@ -88,6 +90,11 @@ public final class ComponentTrainer {
                             2 * batch, new LearningRate(config.lr(), config.lrGamma(), 0.75f), config.checkpointEvery()),
                     (step, it, progress) -> {
                         Batch s = sourceLoader.next(step, batch);
+                        if (!forwardTarget) {
+                            // The target batch is not drawn either: BatchNorm sees source statistics only.
+                            NDArray z = net.forward(store, new NDList(s.images()), true).get(1);
+                            return Losses.crossEntropy(z, s.labels());
+                        }
                         Batch t = targetLoader.next(step, batch);
                         NDList outputs = net.forward(store, new NDList(s.images().concat(t.images(), 0)), true);
                         NDArray f = outputs.get(0);
@@ -97,7 +104,7 @@ public final class ComponentTrainer {
                         Step view = new Step(f.get(head), z.get(head), s.labels(), f.get(tail), z.get(tail), progress, store);
                         NDArray loss = Losses.crossEntropy(view.sourceLogits(), s.labels());
                         for (UdaMethod m : methods) {
-                            if (!(m instanceof dev.imed.ensemble.method.SourceOnly)) {
+                            if (m.adapts()) {
                                 loss = loss.add(m.loss(view).mul(m.weight() * config.tradeOff()));
                             }
                         }

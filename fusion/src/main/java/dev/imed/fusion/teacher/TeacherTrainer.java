@@ -26,6 +26,7 @@ import dev.imed.ensemble.train.LearningRate;
 import dev.imed.ensemble.train.NesterovSgd;
 import dev.imed.ensemble.train.TrainingLoop;
 import dev.imed.fusion.net.FusionNet;
+import dev.imed.core.init.Initialization;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -80,6 +81,7 @@ public final class TeacherTrainer {
                 fusion.initialize(manager);
                 ConditionalAdversary adversary = new ConditionalAdversary(width, classes, false);
                 adversary.initialize(manager);
+                Initialization.PYTORCH.apply(fusion, adversary.block());
                 // The gate generators may learn at their own rate (a lever the paper leaves open); the rest at lr.
                 List<Parameter> gates = new ArrayList<>();
                 List<Parameter> others = new ArrayList<>();

@@ -29,6 +29,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import dev.imed.core.init.Initialization;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -154,6 +155,7 @@ public final class OnlineStudent implements AutoCloseable {
         }
         Block projection = Linear.builder().setUnits(teacherWidth).build();
         projection.initialize(manager, DataType.FLOAT32, new Shape(1, net.width()));
+        Initialization.PYTORCH.apply(projection);
         return projection;
     }
 

@@ -1,0 +1,324 @@
+#!/usr/bin/env python3
+"""The parity harness: trains the same recipes with imed and with its PyTorch twin (twin.py) on the same
+exported images, for several seeds, and writes mean ± sd per task and method with the difference.
+
+    /usr/bin/python3 bench/parity/parity.py --out docs/results/parity --seeds 3 --iterations 2000 --jobs 2
+
+Both sides run single-threaded, `--jobs` runs at a time. Every run leaves its result in the work directory
+(`--work`, default runs/parity) and is reused when the harness runs again, so a stopped run resumes.
+Target labels are used only for the reported accuracy. Needs Debian's python3-torch (1.13) and
+libopenblas0-openmp; stays out of CI (CI tests the gradient fixtures instead)."""
+import argparse
+import concurrent.futures
+import json
+import math
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+TWIN = os.path.join(ROOT, "bench", "parity", "twin.py")
+IMED = os.path.join(ROOT, "imed")
+TASKS = [("syn", "mnist5k"), ("uci1797", "mnist5k"), ("mnist5k", "uci1797")]
+METHODS = ["source-only", "source-only-shared-bn", "dann", "cdan", "mcc"]
+# One change at a time, on both sides: (imed arguments, twin arguments).
+VARIANTS = {
+    "default": ([], []),
+    "init-djl": (["--init", "djl"], ["--init", "djl"]),
+    "wd-1e-3": (["--weight-decay", "1e-3"], ["--weight-decay", "1e-3"]),
+    "dann-weight-1": (["--trade-off", "10"], ["--dann-weight", "1"]),
+}
+SINGLE_THREAD = "-Dai.djl.pytorch.num_threads=1 -Dai.djl.pytorch.num_interop_threads=1 -Dimed.quiet=true"
+
+
+def slug(task):
+    return task[0] + "-to-" + task[1]
+
+
+def export_domains(data):
+    for name in sorted({d for t in TASKS for d in t}):
+        folder = os.path.join(data, name)
+        if not os.path.isdir(folder):
+            run([IMED, "data", "export", name, "--out", folder], os.path.join(data, name + ".export.log"))
+    return {name: folder_of(data, name) for name in {d for t in TASKS for d in t}}
+
+
+def folder_of(data, name):
+    return os.path.join(data, name)
+
+
+def run(command, log, env=None):
+    with open(log, "w") as out:
+        code = subprocess.call(command, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT, env=env)
+    if code != 0:
+        raise RuntimeError("%s failed (exit %d), log: %s" % (" ".join(command), code, log))
+
+
+def imed_env():
+    env = dict(os.environ)
+    env["IMED_JAVA_OPTS"] = (env.get("IMED_JAVA_OPTS", "") + " " + SINGLE_THREAD).strip()
+    return env
+
+
+def twin_env():
+    env = dict(os.environ)
+    env["OMP_NUM_THREADS"] = "1"
+    return env
+
+
+def component_run(work, data, side, task, method, seed, iterations, variant):
+    """Trains one component on one side; returns its result dict (cached in the work directory)."""
+    directory = os.path.join(work, variant, side, slug(task), method, "seed%d" % seed)
+    result_file = os.path.join(directory, "result.json")
+    if os.path.exists(result_file):
+        return json.load(open(result_file))
+    os.makedirs(directory, exist_ok=True)
+    source, target = (os.path.join(data, d) for d in task)
+    imed_args, twin_args = VARIANTS[variant]
+    started = time.time()
+    if side == "imed":
+        bundle = os.path.join(directory, "bundle")
+        run([IMED, "train", "component", "--method", method, "--source", "folder:" + source,
+             "--target", "folder:" + target, "--out", bundle, "--iterations", str(iterations), "--seed", str(seed)]
+            + imed_args, os.path.join(directory, "log.txt"), imed_env())
+        manifest = json.load(open(os.path.join(bundle, "manifest.json")))
+        result = {"side": "imed", "kind": "component", "method": method, "seed": seed, "iterations": iterations,
+                  "targetAccuracy": manifest["metrics"]["target"]["accuracy"],
+                  "lossCurve": manifest["training"]["loss"]["curve"], "bundle": bundle}
+    else:
+        model = os.path.join(directory, "model.pt")
+        run(["/usr/bin/python3", TWIN, "component", "--method", method, "--source", source, "--target", target,
+             "--iterations", str(iterations), "--seed", str(seed), "--save", model, "--json", result_file + ".tmp"]
+            + twin_args, os.path.join(directory, "log.txt"), twin_env())
+        result = json.load(open(result_file + ".tmp"))
+        os.remove(result_file + ".tmp")
+        result["model"] = model
+    result["task"] = "%s→%s" % task
+    result["variant"] = variant
+    result["seconds"] = round(time.time() - started, 1)
+    with open(result_file + ".tmp", "w") as out:
+        json.dump(result, out, indent=1)
+    os.replace(result_file + ".tmp", result_file)
+    return result
+
+
+def ensemble_run(work, data, side, task, seed, members, teacher_iterations, student_iterations, component_results):
+    """Teacher over the members, then the distilled student, on one side; cached like components."""
+    directory = os.path.join(work, "default", side, slug(task), "teacher", "seed%d" % seed)
+    result_file = os.path.join(directory, "result.json")
+    if os.path.exists(result_file):
+        return json.load(open(result_file))
+    os.makedirs(directory, exist_ok=True)
+    source, target = (os.path.join(data, d) for d in task)
+    started = time.time()
+    if side == "imed":
+        teacher = os.path.join(directory, "teacher")
+        student = os.path.join(directory, "student")
+        run([IMED, "train", "teacher", "--components"] + [component_results[m]["bundle"] for m in members]
+            + ["--source", "folder:" + source, "--target", "folder:" + target, "--out", teacher,
+               "--iterations", str(teacher_iterations), "--seed", str(seed)], os.path.join(directory, "teacher.log"), imed_env())
+        run([IMED, "distill", "--teacher", teacher, "--out", student, "--iterations", str(student_iterations),
+             "--seed", str(seed)], os.path.join(directory, "student.log"), imed_env())
+        tm = json.load(open(os.path.join(teacher, "manifest.json")))["metrics"]["target"]
+        sm = json.load(open(os.path.join(student, "manifest.json")))["metrics"]["target"]
+        result = {"teacherAccuracy": tm["accuracy"], "averageAccuracy": tm.get("averageAccuracy"),
+                  "studentAccuracy": sm["accuracy"]}
+    else:
+        teacher = os.path.join(directory, "teacher.pt")
+        run(["/usr/bin/python3", TWIN, "teacher", "--components"] + [component_results[m]["model"] for m in members]
+            + ["--source", source, "--target", target, "--iterations", str(teacher_iterations), "--seed", str(seed),
+               "--save", teacher, "--json", os.path.join(directory, "teacher.json")],
+            os.path.join(directory, "teacher.log"), twin_env())
+        run(["/usr/bin/python3", TWIN, "distill", "--teacher", teacher, "--source", source, "--target", target,
+             "--iterations", str(student_iterations), "--seed", str(seed), "--json", os.path.join(directory, "student.json")],
+            os.path.join(directory, "student.log"), twin_env())
+        tj = json.load(open(os.path.join(directory, "teacher.json")))
+        sj = json.load(open(os.path.join(directory, "student.json")))
+        result = {"teacherAccuracy": tj["targetAccuracy"], "averageAccuracy": tj.get("averageAccuracy"),
+                  "studentAccuracy": sj["targetAccuracy"]}
+    result.update({"side": side, "task": "%s→%s" % task, "seed": seed, "members": members,
+                   "seconds": round(time.time() - started, 1)})
+    with open(result_file + ".tmp", "w") as out:
+        json.dump(result, out, indent=1)
+    os.replace(result_file + ".tmp", result_file)
+    return result
+
+
+def mean_sd(values):
+    values = [v for v in values if v is not None]
+    if not values:
+        return None, None
+    return statistics.mean(values), (statistics.stdev(values) if len(values) > 1 else 0.0)
+
+
+def verdict(im, isd, tm, tsd):
+    """The acceptance rule: |Δ| ≤ 3 points where both sds ≤ 5, otherwise ≤ 1 pooled sd."""
+    diff = im - tm
+    if isd <= 5 and tsd <= 5:
+        return abs(diff) <= 3, "≤ 3"
+    pooled = math.sqrt((isd ** 2 + tsd ** 2) / 2)
+    return abs(diff) <= pooled, "≤ %.1f (pooled sd)" % pooled
+
+
+def cell(key, imed_values, twin_values):
+    im, isd = mean_sd(imed_values)
+    tm, tsd = mean_sd(twin_values)
+    row = {"key": key, "imed": imed_values, "twin": twin_values}
+    if im is not None and tm is not None and len(imed_values) == len(twin_values):
+        ok, rule = verdict(im, isd, tm, tsd)
+        row.update({"imedMean": im, "imedSd": isd, "twinMean": tm, "twinSd": tsd, "difference": im - tm,
+                    "rule": rule, "pass": ok})
+    return row
+
+
+def fmt(mean, sd):
+    return "—" if mean is None else "%.1f ± %.1f" % (mean, sd)
+
+
+def table(rows, first_header):
+    lines = ["| %s | imed | twin (PyTorch) | Δ imed − twin | rule | holds |" % first_header,
+             "|---|---:|---:|---:|---|:---:|"]
+    for r in rows:
+        if "difference" in r:
+            lines.append("| %s | %s | %s | %+.1f | %s | %s |" % (r["key"], fmt(r["imedMean"], r["imedSd"]),
+                         fmt(r["twinMean"], r["twinSd"]), r["difference"], r["rule"], "yes" if r["pass"] else "**no**"))
+        else:
+            lines.append("| %s | %s | %s | — | — | incomplete |" % (
+                r["key"], fmt(*mean_sd(r["imed"])), fmt(*mean_sd(r["twin"]))))
+    return lines
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", default=os.path.join(ROOT, "docs", "results", "parity"))
+    parser.add_argument("--work", default=os.path.join(ROOT, "runs", "parity"))
+    parser.add_argument("--data", default=os.path.join(ROOT, "runs", "parity-data"))
+    parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--iterations", type=int, default=2000)
+    parser.add_argument("--methods", default=",".join(METHODS))
+    parser.add_argument("--tasks", default="all", help="all, or task indices 0,1,2 (" + ", ".join(
+        "%d: %s→%s" % (i, *t) for i, t in enumerate(TASKS)) + ")")
+    parser.add_argument("--variant", default="default", choices=sorted(VARIANTS))
+    parser.add_argument("--ensemble-task", type=int, default=2, help="task index for the teacher and student (-1: none)")
+    parser.add_argument("--members", default="dann,cdan,mcc")
+    parser.add_argument("--teacher-iterations", type=int, default=500)
+    parser.add_argument("--student-iterations", type=int, default=1000)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--side", default="both", choices=["both", "imed", "twin"])
+    parser.add_argument("--report-only", action="store_true", help="aggregate the cached runs without training")
+    args = parser.parse_args()
+
+    tasks = TASKS if args.tasks == "all" else [TASKS[int(i)] for i in args.tasks.split(",")]
+    methods = args.methods.split(",")
+    sides = ["imed", "twin"] if args.side == "both" else [args.side]
+    os.makedirs(args.data, exist_ok=True)
+    if not args.report_only:
+        export_domains(args.data)
+    members = args.members.split(",")
+    ensemble_task = TASKS[args.ensemble_task] if args.ensemble_task >= 0 and args.variant == "default" else None
+
+    jobs = [(side, task, method, seed) for seed in range(args.seeds) for task in tasks for method in methods for side in sides]
+    results = {}
+    failures = []
+
+    def cached_only(side, task, method, seed):
+        path = os.path.join(args.work, args.variant, side, slug(task), method, "seed%d" % seed, "result.json")
+        return json.load(open(path)) if os.path.exists(path) else None
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
+        futures = {}
+        for job in jobs:
+            if args.report_only:
+                results[job] = cached_only(*job)
+            else:
+                futures[pool.submit(component_run, args.work, args.data, job[0], job[1], job[2], job[3],
+                                    args.iterations, args.variant)] = job
+        for future in concurrent.futures.as_completed(futures):
+            job = futures[future]
+            try:
+                results[job] = future.result()
+                print("%-5s %-22s %-22s seed %d: %.2f" % (job[0], "%s→%s" % job[1], job[2], job[3],
+                      results[job]["targetAccuracy"]), flush=True)
+            except Exception as e:  # one failed run must not lose the others
+                failures.append("%s: %s" % (job, e))
+                print("FAILED %s: %s" % (job, e), file=sys.stderr, flush=True)
+
+        ensemble = {}
+        if ensemble_task is not None and all(m in methods for m in members):
+            efutures = {}
+            for seed in range(args.seeds):
+                for side in sides:
+                    comps = {m: results.get((side, ensemble_task, m, seed)) for m in members}
+                    if any(c is None for c in comps.values()):
+                        continue
+                    if args.report_only:
+                        path = os.path.join(args.work, "default", side, slug(ensemble_task), "teacher", "seed%d" % seed,
+                                            "result.json")
+                        if os.path.exists(path):
+                            ensemble[(side, seed)] = json.load(open(path))
+                        continue
+                    efutures[pool.submit(ensemble_run, args.work, args.data, side, ensemble_task, seed, members,
+                                         args.teacher_iterations, args.student_iterations, comps)] = (side, seed)
+            for future in concurrent.futures.as_completed(efutures):
+                key = efutures[future]
+                try:
+                    ensemble[key] = future.result()
+                    print("%-5s teacher/student seed %d: %.2f / %.2f" % (key[0], key[1], ensemble[key]["teacherAccuracy"],
+                          ensemble[key]["studentAccuracy"]), flush=True)
+                except Exception as e:
+                    failures.append("%s: %s" % (key, e))
+                    print("FAILED %s: %s" % (key, e), file=sys.stderr, flush=True)
+
+    def accuracies(side, task, method):
+        return [results[(side, task, method, s)]["targetAccuracy"] for s in range(args.seeds)
+                if results.get((side, task, method, s)) is not None]
+
+    rows = []
+    for task in tasks:
+        for method in methods:
+            r = cell("%s→%s | %s" % (task[0], task[1], method), accuracies("imed", task, method), accuracies("twin", task, method))
+            r.update({"task": "%s→%s" % task, "method": method})
+            rows.append(r)
+    ensemble_rows = []
+    if ensemble_task is not None:
+        for what in ("teacherAccuracy", "studentAccuracy", "averageAccuracy"):
+            values = {side: [ensemble[(side, s)][what] for s in range(args.seeds) if (side, s) in ensemble] for side in ("imed", "twin")}
+            ensemble_rows.append(cell("%s→%s | %s" % (ensemble_task[0], ensemble_task[1], what.replace("Accuracy", "")),
+                                      values["imed"], values["twin"]))
+    complete = [r for r in rows if "difference" in r]
+    mean_abs = statistics.mean(abs(r["difference"]) for r in complete) if complete else None
+    mean_signed = statistics.mean(r["difference"] for r in complete) if complete else None
+
+    os.makedirs(args.out, exist_ok=True)
+    suffix = "" if args.variant == "default" else "-" + args.variant
+    command = "/usr/bin/python3 bench/parity/parity.py " + " ".join(sys.argv[1:])
+    report = {"schema": "imed.parity/1", "command": command, "variant": args.variant, "iterations": args.iterations,
+              "seeds": args.seeds, "teacherIterations": args.teacher_iterations, "studentIterations": args.student_iterations,
+              "cells": rows, "ensemble": ensemble_rows, "meanAbsoluteDifference": mean_abs,
+              "meanSignedDifference": mean_signed, "failures": failures}
+    with open(os.path.join(args.out, "parity%s.json" % suffix + ".tmp"), "w") as out:
+        json.dump(report, out, indent=1)
+    os.replace(os.path.join(args.out, "parity%s.json" % suffix + ".tmp"), os.path.join(args.out, "parity%s.json" % suffix))
+    lines = ["# Parity: imed against its PyTorch twin (%s)" % args.variant, "",
+             "Made by `%s`. Target accuracy (%%), mean ± sd over %d seeds, %d iterations, 32 source + 32 target images a step." % (
+                 command, args.seeds, args.iterations), ""]
+    lines += table(rows, "task | method")
+    lines += ["", "Mean |Δ| over the %d complete cells: %s; mean signed Δ: %s." % (
+        len(complete), "—" if mean_abs is None else "%.2f" % mean_abs,
+        "—" if mean_signed is None else "%+.2f" % mean_signed)]
+    if ensemble_rows:
+        lines += ["", "Teacher (%s, %d iterations) and student (%d iterations):" % (
+            "+".join(members), args.teacher_iterations, args.student_iterations), ""]
+        lines += table(ensemble_rows, "task | model")
+    if failures:
+        lines += ["", "Failed runs:", ""] + ["- " + f for f in failures]
+    with open(os.path.join(args.out, "parity%s.md" % suffix), "w") as out:
+        out.write("\n".join(lines) + "\n")
+    print("\n".join(lines))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
