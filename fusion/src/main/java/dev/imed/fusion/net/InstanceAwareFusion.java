@@ -30,6 +30,11 @@ public final class InstanceAwareFusion extends FusionNet {
     private final List<Parameter> globalGates = new ArrayList<>();
 
     public InstanceAwareFusion(int components, int classes, int width, int layers, boolean generated) {
+        this(components, classes, width, layers, generated, GateGenerator.HIDDEN);
+    }
+
+    /** With gate generators of {@code gateHidden} units per layer, for tests that need a tiny fusion. */
+    InstanceAwareFusion(int components, int classes, int width, int layers, boolean generated, int gateHidden) {
         super(components, classes, width);
         if (layers < 1 || layers > 3) {
             throw new IllegalArgumentException("fusion layers must be 1, 2 or 3, got " + layers);
@@ -41,7 +46,7 @@ public final class InstanceAwareFusion extends FusionNet {
             boolean last = l == layers - 1;
             long size = last ? (long) components * width : (long) components * components * width;
             if (generated) {
-                generators.add(addChildBlock("gate" + l, GateGenerator.create(size)));
+                generators.add(addChildBlock("gate" + l, GateGenerator.create(gateHidden, size)));
             } else {
                 globalGates.add(addParameter(Parameter.builder().setName("gate" + l).setType(Parameter.Type.WEIGHT)
                         .optInitializer(new ConstantInitializer(0f)).optShape(new Shape(size)).build()));
