@@ -3,7 +3,8 @@
 
 Run with Debian's interpreter (torch 1.13 + numpy), from anywhere:
 
-    /usr/bin/python3 bench/parity/make_gradient_fixtures.py
+    /usr/bin/python3 bench/parity/make_gradient_fixtures.py             # writes the fixtures
+    /usr/bin/python3 bench/parity/make_gradient_fixtures.py --variants  # prints how far other formulations lie
 
 For each loss a tiny network with fixed (seeded) weights and fixed inputs is evaluated here in
 plain PyTorch, written from the methods' definitions:
@@ -35,6 +36,7 @@ both frameworks.
 import json
 import math
 import os
+import sys
 
 import torch
 import torch.nn.functional as F
@@ -387,7 +389,53 @@ def self_check():
     assert torch.allclose(v.grad, -0.3 * torch.arange(4.0))
 
 
+def variants():
+    """How far formulations that other code uses lie from the ones in the fixtures (printed, nothing written).
+
+    Shows which differences the 1e-4 tests would and would not notice: ε in the entropy, the MCC
+    normalisation axis, and CDAN+E's weight normalisation over the batch versus per domain.
+    """
+    def report(what, ref, alt, leaves):
+        ga = torch.autograd.grad(ref, leaves, retain_graph=True)
+        gb = torch.autograd.grad(alt, leaves, retain_graph=True)
+        dg = max(float((a - b).abs().max()) for a, b in zip(ga, gb))
+        print(f"  {what}: |Δ loss| {abs(ref.item() - alt.item()):.2e}, max |Δ grad| {dg:.2e}")
+
+    gen = torch.Generator().manual_seed(303)
+    z = (torch.randn(8, 4, generator=gen) * 3).requires_grad_(True)
+
+    def mcc_variant(logits, eps=0.0, column=False):
+        n, c = logits.shape
+        prob = torch.softmax(logits / 2.5, 1)
+        h = -(prob * torch.log(prob + eps)).sum(1)
+        w = 1 + torch.exp(-h.detach())
+        w = (n * w / w.sum()).unsqueeze(1)
+        conf = (prob * w).t() @ prob
+        conf = conf / conf.sum(1) if column else conf / conf.sum(1, keepdim=True)
+        return (conf.sum() - torch.trace(conf)) / c
+
+    print("MCC (8 x 4 logits):")
+    report("entropy with log(p + 1e-5) instead of log p", mcc_variant(z), mcc_variant(z, eps=1e-5), [z])
+    report("confusion / its row sums broadcast over columns (thuml) instead of row-normalised",
+           mcc_variant(z), mcc_variant(z, column=True), [z])
+
+    gen = torch.Generator().manual_seed(601)
+    d = torch.randn(8, generator=gen).requires_grad_(True)
+    g = torch.softmax(torch.randn(8, 3, generator=gen) * 2, 1)
+    domain = torch.cat([torch.ones(4), torch.zeros(4)])
+    w = 1 + torch.exp(-entropy(g))
+    batch = w / w.sum() * 8
+    per_domain = torch.cat([w[:4] / w[:4].sum() * 4, w[4:] / w[4:].sum() * 4])
+    print("CDAN+E (4 + 4 rows):")
+    report("weights normalised per domain instead of over the batch",
+           F.binary_cross_entropy_with_logits(d, domain, weight=batch),
+           F.binary_cross_entropy_with_logits(d, domain, weight=per_domain), [d])
+
+
 def main():
+    if "--variants" in sys.argv:
+        variants()
+        return
     self_check()
     with_margin(cross_entropy_fixture, 101)
     with_margin(dann_fixture, 202)
