@@ -18,7 +18,8 @@ plain PyTorch, written from the methods' definitions:
                        +E weighs rows by 1 + e^(−H(g)), normalised to sum to the batch size
   * MCC                minimum class confusion at T = 2.5 (certainty weights detached, confusion
                        P̂ᵀ·W·P̂, row (category) normalisation of the paper's eq. 6, off-diagonal / C)
-  * IMED fusion        InstanceAwareFusion (2 layers, generated gates, paper options) forward,
+  * IMED fusion        InstanceAwareFusion (2 layers, generated gates, paper options; full and
+                       randomized multilinear map) forward,
                        trained by CE on the source half + MCC on the target half of the batch
   * distillation       CE(z_s source) + β4·T²·SoftCE(z_s/T, z_ens/T) + β3·T²·SoftCE(f_s/T, f_ens/T)
                        for a tiny student with a projection to the teacher's width
@@ -297,16 +298,21 @@ def mcc_fixture(seed):
     }, p)
 
 
-def fusion_fixture(seed):
+def fusion_fixture(seed, name, randomized):
     gen = torch.Generator().manual_seed(seed)
     p = Params(gen)
-    k, dim, classes, hidden, n, ns = 2, 4, 3, 6, 8, 4
+    k, dim, classes, hidden, n, ns, random_dim = 2, 4, 3, 6, 8, 4, 10
     feats = leaf(gen, n, k, dim, scale=1.5)
     comp_logits = f32(torch.randn(n, k, classes, generator=gen) * 2)
     probs = f32(torch.softmax(comp_logits, 2)).requires_grad_(True)
     y = torch.randint(0, classes, (ns,), generator=gen)
-    # u = concat_i T(f_i, p_i), T[c·D + d] = p[c]·f[d]
-    u = torch.einsum("nkc,nkd->nkcd", probs, feats).reshape(n, -1)
+    # u = concat_i T(f_i, p_i): the full map T[c·D + d] = p[c]·f[d], or the randomized (R_f f ⊙ R_g p)/√d.
+    if randomized:
+        rf = p.add("02map_randomFeature", "map.random_feature", p.randn(dim, random_dim), trained=False)
+        rg = p.add("02map_randomPrediction", "map.random_prediction", p.randn(classes, random_dim), trained=False)
+        u = ((feats @ rf) * (probs @ rg) / math.sqrt(random_dim)).reshape(n, -1)
+    else:
+        u = torch.einsum("nkc,nkd->nkcd", probs, feats).reshape(n, -1)
     # Layer 1 (mixing): r_j = ReLU(Σ_i a[j,i] ⊙ x_i), a = sigmoid(G0(u)) as [N, K, K, D].
     a = torch.sigmoid(p.mlp(u, "03gate0_", "gate0", hidden, k * k * dim)).reshape(n, k, k, dim)
     r = p.relu((a * feats.unsqueeze(1)).sum(2))
@@ -316,11 +322,13 @@ def fusion_fixture(seed):
     z_ens = p.linear(f_ens, "01head", "head", classes, scale=2.0)
     loss = F.cross_entropy(z_ens[:ns], y) + mcc(z_ens[ns:], 2.5)
     loss.backward()
-    write("fusion", "imed_fusion", {
+    write("fusion", name, {
         "description": "InstanceAwareFusion (K=2, width 4, 3 classes, 2 layers, generated gates of hidden 6, paper"
-                       " options) on 4 source + 4 target rows; loss = CE(z_ens source, y) + MCC(z_ens target, 2.5)",
+                       " options, " + ("randomized map of width 10" if randomized else "full multilinear map")
+                       + ") on 4 source + 4 target rows; loss = CE(z_ens source, y) + MCC(z_ens target, 2.5)",
         "hyper": {"components": k, "width": dim, "classes": classes, "layers": 2, "gateHidden": hidden,
-                  "sourceCount": ns, "temperature": 2.5},
+                  "sourceCount": ns, "temperature": 2.5, "randomized": randomized,
+                  "randomDim": random_dim if randomized else None},
         "inputs": {"features": arr(feats), "probabilities": arr(probs)},
         "labels": {"y": ints(y)},
         "outputs": {"fused": arr(f_ens), "logits": arr(z_ens), "a1": arr(a), "b": arr(b)},
@@ -444,7 +452,8 @@ def main():
     with_margin(cdan_fixture, 701, "cdan_randomized", False, True)
     with_margin(cdan_fixture, 801, "cdan_e_randomized", True, True)
     with_margin(mcc_fixture, 303)
-    with_margin(fusion_fixture, 404)
+    with_margin(fusion_fixture, 404, "imed_fusion", False)
+    with_margin(fusion_fixture, 1101, "imed_fusion_randomized", True)
     with_margin(distillation_fixture, 901, "distillation_defaults", 2.0, 1.0, 1.0)
     with_margin(distillation_fixture, 1001, "distillation_weighted", 3.0, 0.5, 0.7)
 

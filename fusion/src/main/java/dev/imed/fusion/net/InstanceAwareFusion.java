@@ -35,13 +35,19 @@ public final class InstanceAwareFusion extends FusionNet {
 
     /** With gate generators of {@code gateHidden} units per layer, for tests that need a tiny fusion. */
     InstanceAwareFusion(int components, int classes, int width, int layers, boolean generated, int gateHidden) {
+        this(components, classes, width, layers, generated, gateHidden, generated ? new MultilinearMap(width, classes) : null);
+    }
+
+    /** With a given multilinear map (e.g. a tiny randomized one) as well, for tests. */
+    InstanceAwareFusion(int components, int classes, int width, int layers, boolean generated, int gateHidden,
+                        MultilinearMap map) {
         super(components, classes, width);
         if (layers < 1 || layers > 3) {
             throw new IllegalArgumentException("fusion layers must be 1, 2 or 3, got " + layers);
         }
         this.layers = layers;
         this.generated = generated;
-        this.map = generated ? addChildBlock("map", new MultilinearMap(width, classes)) : null;
+        this.map = generated ? addChildBlock("map", map) : null;
         for (int l = 0; l < layers; l++) {
             boolean last = l == layers - 1;
             long size = last ? (long) components * width : (long) components * components * width;

@@ -11,24 +11,33 @@ import ai.djl.training.ParameterStore;
 import dev.imed.core.testing.GradientFixture;
 import dev.imed.ensemble.method.Losses;
 import dev.imed.ensemble.method.selftraining.Mcc;
-import org.junit.jupiter.api.Test;
+import dev.imed.ensemble.method.alignment.MultilinearMap;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The IMED fusion forward ({@link InstanceAwareFusion}: multilinear maps → gate generators → a
  * mixing layer and the weighted sum → head, paper options, training-mode BatchNorm in the generators)
- * against PyTorch, trained by the teacher's CE on the source half + MCC on the target half: outputs and
+ * against PyTorch, with the full multilinear map and with a (tiny) randomized one, trained by the teacher's CE on the source half + MCC on the target half: outputs and
  * gates, loss, every parameter gradient and the gradients of the components' features and probabilities
  * ({@code bench/parity/make_gradient_fixtures.py}).
  */
 class FusionGradientTest {
 
-    @Test
-    void forwardLossAndEveryGradientMatchPyTorch() {
-        GradientFixture fixture = GradientFixture.load("imed_fusion");
+    @ParameterizedTest
+    @ValueSource(strings = {"imed_fusion", "imed_fusion_randomized"})
+    void forwardLossAndEveryGradientMatchPyTorch(String name) {
+        GradientFixture fixture = GradientFixture.load(name);
         assertThat(fixture.hyper("temperature")).isEqualTo(Mcc.TEMPERATURE);
         try (NDManager manager = NDManager.newBaseManager()) {
-            InstanceAwareFusion fusion = new InstanceAwareFusion(fixture.hyperInt("components"), fixture.hyperInt("classes"),
-                    fixture.hyperInt("width"), fixture.hyperInt("layers"), true, fixture.hyperInt("gateHidden"));
+            int classes = fixture.hyperInt("classes");
+            int width = fixture.hyperInt("width");
+            MultilinearMap map = fixture.hyperFlag("randomized")
+                    ? new MultilinearMap(width, classes, true, fixture.hyperInt("randomDim"))
+                    : new MultilinearMap(width, classes);
+            assertThat(map.randomized()).isEqualTo(fixture.hyperFlag("randomized"));
+            InstanceAwareFusion fusion = new InstanceAwareFusion(fixture.hyperInt("components"), classes, width,
+                    fixture.hyperInt("layers"), true, fixture.hyperInt("gateHidden"), map);
             assertThat(fusion.options()).isEqualTo(FusionOptions.PAPER);
             fusion.initialize(manager);
             fixture.setParameters(null, fusion);

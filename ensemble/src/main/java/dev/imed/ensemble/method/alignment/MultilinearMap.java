@@ -33,8 +33,11 @@ public final class MultilinearMap extends AbstractBlock {
         this(featureDim, classes, usesRandomized(featureDim, classes), RANDOM_DIM);
     }
 
-    /** A map of any size, for tests (e.g. the randomized map on a tiny feature); {@code randomDim} replaces 1024. */
-    MultilinearMap(long featureDim, int classes, boolean randomized, int randomDim) {
+    /**
+     * A map of a chosen kind and random width, for tests that need the randomized map on a tiny feature
+     * ({@code randomDim} then replaces 1024, also in the 1/√d scale); everything else uses the two-argument form.
+     */
+    public MultilinearMap(long featureDim, int classes, boolean randomized, int randomDim) {
         super(VERSION);
         this.featureDim = featureDim;
         this.classes = classes;
