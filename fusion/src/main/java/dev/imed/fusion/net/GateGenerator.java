@@ -11,7 +11,12 @@ public final class GateGenerator {
     private GateGenerator() {}
 
     public static SequentialBlock create(long out) {
+        return create(HIDDEN, out);
+    }
+
+    /** With {@code hidden} units per layer, for tests that need a tiny generator. */
+    static SequentialBlock create(int hidden, long out) {
         // The discriminator's MLP shape, squashed to (0, 1).
-        return DomainDiscriminator.mlp(HIDDEN, out).add(Activation::sigmoid);
+        return DomainDiscriminator.mlp(hidden, out).add(Activation::sigmoid);
     }
 }

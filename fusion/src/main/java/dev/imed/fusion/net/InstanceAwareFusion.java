@@ -30,18 +30,29 @@ public final class InstanceAwareFusion extends FusionNet {
     private final List<Parameter> globalGates = new ArrayList<>();
 
     public InstanceAwareFusion(int components, int classes, int width, int layers, boolean generated) {
+        this(components, classes, width, layers, generated, GateGenerator.HIDDEN);
+    }
+
+    /** With gate generators of {@code gateHidden} units per layer, for tests that need a tiny fusion. */
+    InstanceAwareFusion(int components, int classes, int width, int layers, boolean generated, int gateHidden) {
+        this(components, classes, width, layers, generated, gateHidden, generated ? new MultilinearMap(width, classes) : null);
+    }
+
+    /** With a given multilinear map (e.g. a tiny randomized one) as well, for tests. */
+    InstanceAwareFusion(int components, int classes, int width, int layers, boolean generated, int gateHidden,
+                        MultilinearMap map) {
         super(components, classes, width);
         if (layers < 1 || layers > 3) {
             throw new IllegalArgumentException("fusion layers must be 1, 2 or 3, got " + layers);
         }
         this.layers = layers;
         this.generated = generated;
-        this.map = generated ? addChildBlock("map", new MultilinearMap(width, classes)) : null;
+        this.map = generated ? addChildBlock("map", map) : null;
         for (int l = 0; l < layers; l++) {
             boolean last = l == layers - 1;
             long size = last ? (long) components * width : (long) components * components * width;
             if (generated) {
-                generators.add(addChildBlock("gate" + l, GateGenerator.create(size)));
+                generators.add(addChildBlock("gate" + l, GateGenerator.create(gateHidden, size)));
             } else {
                 globalGates.add(addParameter(Parameter.builder().setName("gate" + l).setType(Parameter.Type.WEIGHT)
                         .optInitializer(new ConstantInitializer(0f)).optShape(new Shape(size)).build()));

@@ -24,8 +24,13 @@ public final class ConditionalAdversary {
     private final int classes;
 
     public ConditionalAdversary(long featureDim, int classes, boolean entropyConditioning) {
-        this.map = new MultilinearMap(featureDim, classes);
-        this.discriminator = DomainDiscriminator.create();
+        this(new MultilinearMap(featureDim, classes), DomainDiscriminator.HIDDEN, featureDim, classes, entropyConditioning);
+    }
+
+    /** With a given map and discriminator width, for tests that need a tiny adversary. */
+    ConditionalAdversary(MultilinearMap map, int hidden, long featureDim, int classes, boolean entropyConditioning) {
+        this.map = map;
+        this.discriminator = DomainDiscriminator.mlp(hidden, 1);
         this.entropyConditioning = entropyConditioning;
         this.networks = new SequentialBlock().add(map).add(discriminator);
         this.featureDim = featureDim;

@@ -18,7 +18,17 @@ import java.util.List;
  */
 public final class Dann implements UdaMethod {
     public static final String NAME = "dann";
+    private final int hidden;
     private SequentialBlock discriminator;
+
+    public Dann() {
+        this(DomainDiscriminator.HIDDEN);
+    }
+
+    /** With a discriminator of {@code hidden} units per layer, for tests that need a tiny one. */
+    Dann(int hidden) {
+        this.hidden = hidden;
+    }
 
     @Override
     public String name() {
@@ -27,7 +37,7 @@ public final class Dann implements UdaMethod {
 
     @Override
     public void initialize(NDManager manager, long featureDim, int classes) {
-        discriminator = DomainDiscriminator.create();
+        discriminator = DomainDiscriminator.mlp(hidden, 1);
         discriminator.initialize(manager, DataType.FLOAT32, new Shape(1, featureDim));
     }
 

@@ -27,19 +27,29 @@ public final class MultilinearMap extends AbstractBlock {
     private final Parameter predictionProjection;
     private final long featureDim;
     private final int classes;
+    private final int randomDim;
 
     public MultilinearMap(long featureDim, int classes) {
+        this(featureDim, classes, usesRandomized(featureDim, classes), RANDOM_DIM);
+    }
+
+    /**
+     * A map of a chosen kind and random width, for tests that need the randomized map on a tiny feature
+     * ({@code randomDim} then replaces 1024, also in the 1/√d scale); everything else uses the two-argument form.
+     */
+    public MultilinearMap(long featureDim, int classes, boolean randomized, int randomDim) {
         super(VERSION);
         this.featureDim = featureDim;
         this.classes = classes;
-        this.randomized = usesRandomized(featureDim, classes);
+        this.randomized = randomized;
+        this.randomDim = randomDim;
         if (randomized) {
             featureProjection = addParameter(Parameter.builder().setName("randomFeature").setType(Parameter.Type.WEIGHT)
                     .optRequiresGrad(false).optInitializer(new NormalInitializer(1f))
-                    .optShape(new Shape(featureDim, RANDOM_DIM)).build());
+                    .optShape(new Shape(featureDim, randomDim)).build());
             predictionProjection = addParameter(Parameter.builder().setName("randomPrediction").setType(Parameter.Type.WEIGHT)
                     .optRequiresGrad(false).optInitializer(new NormalInitializer(1f))
-                    .optShape(new Shape(classes, RANDOM_DIM)).build());
+                    .optShape(new Shape(classes, randomDim)).build());
         } else {
             featureProjection = null;
             predictionProjection = null;
@@ -56,7 +66,7 @@ public final class MultilinearMap extends AbstractBlock {
     }
 
     public long outputDim() {
-        return randomized ? RANDOM_DIM : featureDim * classes;
+        return randomized ? randomDim : featureDim * classes;
     }
 
     /** T(f, p) for a batch. */
@@ -75,7 +85,7 @@ public final class MultilinearMap extends AbstractBlock {
         }
         NDArray rf = store.getValue(featureProjection, f.getDevice(), training);
         NDArray rg = store.getValue(predictionProjection, f.getDevice(), training);
-        NDArray out = f.matMul(rf).mul(p.matMul(rg)).div((float) Math.sqrt(RANDOM_DIM));
+        NDArray out = f.matMul(rf).mul(p.matMul(rg)).div((float) Math.sqrt(randomDim));
         return new NDList(out);
     }
 
