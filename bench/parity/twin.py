@@ -33,6 +33,7 @@ MAX_FULL_MAP = 4096       # MultilinearMap.MAX_FULL
 RANDOM_MAP_DIM = 1024     # MultilinearMap.RANDOM_DIM
 MCC_TEMPERATURE = 2.5     # Mcc.TEMPERATURE
 EVAL_BATCH = 256
+STARTED = time.perf_counter()
 CURVE_EVERY = 50
 IMAGE_EXTENSIONS = {"jpg", "jpeg", "png", "bmp", "gif"}
 
@@ -472,6 +473,7 @@ def seed_everything(seed):
 
 
 def write_json(path, result):
+    result["totalSeconds"] = round(time.perf_counter() - STARTED, 1)   # with data loading and evaluation
     d = os.path.dirname(os.path.abspath(path))
     os.makedirs(d, exist_ok=True)
     tmp = path + ".partial"
