@@ -136,7 +136,7 @@ def ensemble_run(work, data, side, task, seed, members, teacher_iterations, stud
             os.path.join(directory, "student.log"), twin_env())
         tj = json.load(open(os.path.join(directory, "teacher.json")))
         sj = json.load(open(os.path.join(directory, "student.json")))
-        result = {"teacherAccuracy": tj["targetAccuracy"], "averageAccuracy": tj.get("averageAccuracy"),
+        result = {"teacherAccuracy": tj["targetAccuracy"], "averageAccuracy": tj.get("averagingAccuracy"),
                   "studentAccuracy": sj["targetAccuracy"]}
     result.update({"side": side, "task": "%s→%s" % task, "seed": seed, "members": members,
                    "seconds": round(time.time() - started, 1)})
@@ -187,6 +187,43 @@ def table(rows, first_header):
         else:
             lines.append("| %s | %s | %s | — | — | incomplete |" % (
                 r["key"], fmt(*mean_sd(r["imed"])), fmt(*mean_sd(r["twin"]))))
+    return lines
+
+
+def curve_points(result, iterations, points=8, smooth=250):
+    """The training loss at `points` evenly spaced iterations, each the mean over the `smooth` iterations before it."""
+    if result.get("side") == "imed":
+        # imed records the mean of each of ~20 equal windows of the run.
+        means = result.get("lossCurve", [])
+        window = iterations // max(1, len(means))
+        curve = [((k + 1) * window, v) for k, v in enumerate(means)]
+    else:
+        curve = [(it, v) for it, v in result.get("lossCurve", [])]
+    out = []
+    for j in range(1, points + 1):
+        at = iterations * j // points
+        window = [v for it, v in curve if at - smooth < it <= at]
+        out.append(statistics.mean(window) if window else None)
+    return out
+
+
+def curves_table(results, tasks, methods, seeds, iterations):
+    """Mean training-loss curves per side: where they flatten is the evidence for the budget."""
+    marks = [iterations * j // 8 for j in range(1, 9)]
+    lines = ["| task | method | side | " + " | ".join(str(m) for m in marks) + " |",
+             "|---|---|---|" + "---:|" * len(marks)]
+    for task in tasks:
+        for method in methods:
+            for side in ("imed", "twin"):
+                runs = [results.get((side, task, method, s)) for s in range(seeds)]
+                runs = [curve_points(r, iterations) for r in runs if r is not None]
+                if not runs:
+                    continue
+                means = []
+                for j in range(len(marks)):
+                    vals = [r[j] for r in runs if r[j] is not None]
+                    means.append("%.3f" % statistics.mean(vals) if vals else "—")
+                lines.append("| %s→%s | %s | %s | %s |" % (task[0], task[1], method, side, " | ".join(means)))
     return lines
 
 
@@ -258,6 +295,9 @@ def main():
                                             "result.json")
                         if os.path.exists(path):
                             ensemble[(side, seed)] = json.load(open(path))
+                            twin_teacher = os.path.join(os.path.dirname(path), "teacher.json")
+                            if ensemble[(side, seed)].get("averageAccuracy") is None and os.path.exists(twin_teacher):
+                                ensemble[(side, seed)]["averageAccuracy"] = json.load(open(twin_teacher)).get("averagingAccuracy")
                         continue
                     efutures[pool.submit(ensemble_run, args.work, args.data, side, ensemble_task, seed, members,
                                          args.teacher_iterations, args.student_iterations, comps)] = (side, seed)
@@ -308,12 +348,17 @@ def main():
     lines += ["", "Mean |Δ| over the %d complete cells: %s; mean signed Δ: %s." % (
         len(complete), "—" if mean_abs is None else "%.2f" % mean_abs,
         "—" if mean_signed is None else "%+.2f" % mean_signed)]
+    lines += ["", "Training loss (mean over seeds; each point averages the 250 iterations before it):", ""]
+    lines += curves_table(results, tasks, methods, args.seeds, args.iterations)
     if ensemble_rows:
         lines += ["", "Teacher (%s, %d iterations) and student (%d iterations):" % (
             "+".join(members), args.teacher_iterations, args.student_iterations), ""]
         lines += table(ensemble_rows, "task | model")
     if failures:
         lines += ["", "Failed runs:", ""] + ["- " + f for f in failures]
+    findings = os.path.join(args.out, "findings.md")
+    if args.variant == "default" and os.path.exists(findings):
+        lines += ["", open(findings).read().rstrip()]
     with open(os.path.join(args.out, "parity%s.md" % suffix), "w") as out:
         out.write("\n".join(lines) + "\n")
     print("\n".join(lines))

@@ -64,6 +64,11 @@ final class DemoCommand implements Callable<Integer> {
         return digits.selectTasks(List.of("syn→mnist5k"))
                 .withComponents(digits.components().withMethods(List.of("dann", "cdan", "mcc"), baselines))
                 .withIterations(componentIterations, teacherIterations, studentIterations)
-                .withSeeds(seeds);
+                .withSeeds(seeds)
+                // The report must not pass for the suite's: say the budgets are cut, and what the suite uses.
+                .withTitle("Digits demo (budgets cut to stay under 10 minutes: components " + componentIterations
+                        + ", teacher " + teacherIterations + ", student " + studentIterations + " iterations; the digits suite "
+                        + "trains components " + digits.components().iterations() + ", teacher " + digits.teacher().iterations()
+                        + ", student " + digits.student().iterations() + ")");
     }
 }

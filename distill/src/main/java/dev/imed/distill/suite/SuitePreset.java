@@ -104,6 +104,10 @@ public record SuitePreset(String name, String title, List<TaskSpec> tasks, Compo
         return new SuitePreset(name, title, newTasks, components, teacher, student, seeds, perClassAccuracy, checkpointEvery);
     }
 
+    public SuitePreset withTitle(String t) {
+        return new SuitePreset(name, t, tasks, components, teacher, student, seeds, perClassAccuracy, checkpointEvery);
+    }
+
     public SuitePreset withSeeds(int n) {
         return new SuitePreset(name, title, tasks, components, teacher, student, n, perClassAccuracy, checkpointEvery);
     }
