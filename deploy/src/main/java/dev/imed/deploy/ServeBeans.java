@@ -28,7 +28,9 @@ class ServeBeans {
 
     @Singleton
     ServeConfig serveConfig(PropertyResolver properties) {
-        return ServeConfig.fromProperties(name -> properties.get(name, String.class).orElse(null));
+        ServeConfig config = ServeConfig.fromProperties(name -> properties.get(name, String.class).orElse(null));
+        config.checkExposure();
+        return config;
     }
 
     @Singleton
@@ -55,8 +57,9 @@ class ServeBeans {
     @Context
     @Bean(preDestroy = "close")
     RegistryWatcher registryWatcher(ServeConfig config, LiveModel live, ServeMetrics metrics) {
-        RegistryWatcher watcher = new RegistryWatcher(new StudentRegistry(config.registry()), live, new ModelLoader(),
-                config.pollMs(), metrics::reload);
+        RegistryWatcher watcher = new RegistryWatcher(new StudentRegistry(config.registry()), live, new ModelLoader()::load,
+                config.pollMs(), config.allowSchemaChange(), metrics::reload);
+        metrics.watch(watcher);
         watcher.start();
         return watcher;
     }

@@ -58,6 +58,13 @@ public final class ServeMetrics implements BatchListener {
                 .record(nanos, TimeUnit.NANOSECONDS);
     }
 
+    /** The time of the watcher's last successful registry poll, so that a monitor sees a watcher that stopped polling. */
+    public void watch(RegistryWatcher watcher) {
+        Gauge.builder("imed.registry.last.successful.poll", watcher, w -> w.lastSuccessfulPollMillis() / 1000.0)
+                .description("When the registry watcher last completed a poll (Unix time, seconds; 0: never)")
+                .baseUnit("seconds").strongReference(true).register(registry);
+    }
+
     public void reload(RegistryWatcher.Outcome outcome) {
         reloads.get(outcome).increment();
     }
