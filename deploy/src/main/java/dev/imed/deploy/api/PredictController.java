@@ -92,8 +92,11 @@ public class PredictController {
                         + ", got " + topK);
             }
         }
-        return inference.classifyImages(List.of(image), RequestThreads.eventLoopOf(request))
-                .thenApply(scores -> prediction(request, scores, topK));
+        CompletableFuture<Scores> scores = inference.classifyImages(List.of(image), RequestThreads.eventLoopOf(request));
+        CompletableFuture<Prediction> response = scores.thenApply(s -> prediction(request, s, topK));
+        // A client that has gone (the framework cancels its response) leaves no forward pass behind.
+        InferenceService.cancelTogether(response, scores);
+        return response;
     }
 
     private static Prediction prediction(HttpRequest<?> request, Scores scores, Integer topK) {

@@ -122,7 +122,8 @@ public final class InferenceService {
             return withinTimeout(arrival.submit(model, images.tensor, encoded.size(), respondOn));
         }
         try {
-            return CompletableFuture.supplyAsync(() -> {
+            java.util.concurrent.atomic.AtomicReference<CompletableFuture<Scores>> inner = new java.util.concurrent.atomic.AtomicReference<>();
+            CompletableFuture<Scores> composed = CompletableFuture.supplyAsync(() -> {
                 try {
                     if (System.nanoTime() > deadline) {
                         throw new Rejected(Rejected.Kind.BUSY, "the request waited " + timeoutNanos / 1_000_000
@@ -134,8 +135,17 @@ public final class InferenceService {
                     model.release();
                     throw e;
                 }
-                return withinTimeout(arrival.submit(model, images.tensor, encoded.size(), respondOn));
+                CompletableFuture<Scores> submitted = withinTimeout(arrival.submit(model, images.tensor, encoded.size(), respondOn));
+                inner.set(submitted);
+                return submitted;
             }, worker).thenCompose(result -> result);
+            composed.whenComplete((scores, error) -> {
+                CompletableFuture<Scores> work = inner.get();
+                if (composed.isCancelled() && work != null) {
+                    work.cancel(false);
+                }
+            });
+            return composed;
         } catch (RejectedExecutionException e) {
             arrival.close();
             model.release();
@@ -281,8 +291,9 @@ public final class InferenceService {
 
     /** Bounds the wait and turns failures into what a client should see. */
     private CompletableFuture<Scores> withinTimeout(CompletableFuture<Scores> result) {
-        // orTimeout completes the job's own future, so the batcher sees it is done and skips it.
-        return result.orTimeout(timeoutNanos, TimeUnit.NANOSECONDS).handle((scores, error) -> {
+        // orTimeout completes the job's own future, so the batcher sees it is done and skips it; so does a
+        // cancellation of the future handed out (a caller that has gone).
+        CompletableFuture<Scores> handled = result.orTimeout(timeoutNanos, TimeUnit.NANOSECONDS).handle((scores, error) -> {
             if (error == null) {
                 return scores;
             }
@@ -295,6 +306,17 @@ public final class InferenceService {
                         + " ms: the server is overloaded, retry shortly");
             }
             throw new IllegalStateException("inference failed: " + cause.getMessage(), cause);
+        });
+        cancelTogether(handled, result);
+        return handled;
+    }
+
+    /** When {@code outer} is cancelled, {@code inner} (the work it waits for) is cancelled too. */
+    public static void cancelTogether(CompletableFuture<?> outer, CompletableFuture<?> inner) {
+        outer.whenComplete((value, error) -> {
+            if (outer.isCancelled()) {
+                inner.cancel(false);
+            }
         });
     }
 }

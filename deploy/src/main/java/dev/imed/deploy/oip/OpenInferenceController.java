@@ -144,8 +144,10 @@ public class OpenInferenceController {
         CompletableFuture<Scores> scores = request.input() instanceof InferRequest.Fp32Tensor tensor
                 ? inference.classifyTensor(tensor.shape(), tensor.data(), respondOn)
                 : inference.classifyImages(((InferRequest.EncodedImages) request.input()).images(), respondOn);
-        return scores.thenApply(s -> new Messages.InferResponse(modelName, Long.toString(s.modelVersion()), request.id(),
-                outputs(s, request.outputs())));
+        CompletableFuture<Messages.InferResponse> response = scores.thenApply(s -> new Messages.InferResponse(modelName,
+                Long.toString(s.modelVersion()), request.id(), outputs(s, request.outputs())));
+        InferenceService.cancelTogether(response, scores);
+        return response;
     }
 
     private static List<Messages.OutputTensor> outputs(Scores scores, List<String> names) {
