@@ -123,8 +123,12 @@ public final class InferenceService {
         }
         try {
             java.util.concurrent.atomic.AtomicReference<CompletableFuture<Scores>> inner = new java.util.concurrent.atomic.AtomicReference<>();
+            java.util.concurrent.atomic.AtomicBoolean abandoned = new java.util.concurrent.atomic.AtomicBoolean();
             CompletableFuture<Scores> composed = CompletableFuture.supplyAsync(() -> {
                 try {
+                    if (abandoned.get()) {
+                        throw new Rejected(Rejected.Kind.BUSY, "the request was abandoned before it was decoded");
+                    }
                     if (System.nanoTime() > deadline) {
                         throw new Rejected(Rejected.Kind.BUSY, "the request waited " + timeoutNanos / 1_000_000
                                 + " ms for a decoding worker: the server is overloaded, retry shortly");
@@ -140,9 +144,13 @@ public final class InferenceService {
                 return submitted;
             }, worker).thenCompose(result -> result);
             composed.whenComplete((scores, error) -> {
-                CompletableFuture<Scores> work = inner.get();
-                if (composed.isCancelled() && work != null) {
-                    work.cancel(false);
+                if (composed.isCancelled()) {
+                    // A caller that has gone: skip the decode if it has not started, the forward pass if it has.
+                    abandoned.set(true);
+                    CompletableFuture<Scores> work = inner.get();
+                    if (work != null) {
+                        work.cancel(false);
+                    }
                 }
             });
             return composed;
