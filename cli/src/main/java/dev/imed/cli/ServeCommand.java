@@ -40,6 +40,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--max-queued-images", defaultValue = "256",
             description = "admission: images admitted and not yet answered; excess requests get 503 (default: ${DEFAULT-VALUE})")
     int maxQueuedImages;
+    @Option(names = "--max-mpx-in-flight", defaultValue = "64",
+            description = "admission: mega-pixels (2^20, as declared) of large images waiting for or in decoding; "
+                    + "excess requests get 503 (default: ${DEFAULT-VALUE}, four 4096² images)")
+    long maxMpxInFlight;
     @Option(names = "--workers", description = "threads decoding large images (default: the number of cores, at least 2)")
     Integer workers;
     @Option(names = "--request-timeout-ms", defaultValue = "30000",
@@ -66,7 +70,8 @@ final class ServeCommand implements Callable<Integer> {
         ServeConfig config = ServeConfig.defaults(registry).withHost(host).withPort(port).withBatching(maxBatch, maxDelayMs)
                 .withApiKey(key).withInsecure(insecure).withAllowSchemaChange(allowSchemaChange)
                 .withAdmission(maxDecodedMb << 20, maxQueuedImages, workers == null ? ServeConfig.DEFAULT_WORKERS : workers)
-                .withRequestTimeoutMs(requestTimeoutMs).withTimeouts(readTimeout, idleTimeout);
+                .withRequestTimeoutMs(requestTimeoutMs).withTimeouts(readTimeout, idleTimeout)
+                .withMaxPixelsInFlight(maxMpxInFlight << 20);
         config.checkExposure();
         return config;
     }

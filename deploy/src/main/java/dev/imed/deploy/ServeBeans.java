@@ -95,7 +95,8 @@ class ServeBeans {
 
     @Singleton
     Admission admission(ServeConfig config, ServeMetrics metrics) {
-        Admission admission = new Admission(config.maxDecodedBytes(), config.maxQueuedImages(), metrics::shed);
+        Admission admission = new Admission(config.maxDecodedBytes(), config.maxQueuedImages(), config.maxPixelsInFlight(),
+                metrics::shed);
         metrics.admission(admission);
         return admission;
     }

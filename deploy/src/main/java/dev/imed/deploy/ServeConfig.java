@@ -29,6 +29,9 @@ import java.util.function.Function;
  * @param insecure whether a non-loopback address may be bound without an API key
  * @param readTimeoutSeconds how long a connection may take to send a request
  * @param idleTimeoutSeconds how long an idle keep-alive connection is kept open
+ * @param maxPixelsInFlight admission: the most pixels, as their headers declare them, of large images waiting for
+ *        or in decoding: decoding time grows with them (subsampling saves memory, not work), so this bounds how
+ *        long an admitted request waits for a worker
  */
 public record ServeConfig(
         Path registry,
@@ -48,7 +51,8 @@ public record ServeConfig(
         long requestTimeoutMs,
         boolean insecure,
         long readTimeoutSeconds,
-        long idleTimeoutSeconds) {
+        long idleTimeoutSeconds,
+        long maxPixelsInFlight) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -65,6 +69,8 @@ public record ServeConfig(
     public static final int DEFAULT_WORKERS = Math.max(2, Runtime.getRuntime().availableProcessors());
     public static final long DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
     public static final long DEFAULT_READ_TIMEOUT_SECONDS = 30;
+    /** Four images of the largest legal size (4 × 4096²) waiting for or in decoding. */
+    public static final long DEFAULT_MAX_PIXELS_IN_FLIGHT = 4 * DEFAULT_MAX_PIXELS;
     public static final long DEFAULT_IDLE_TIMEOUT_SECONDS = 60;
     /** The prefix of the properties that carry a configuration into the Micronaut context. */
     public static final String PREFIX = "imed.serve.";
@@ -89,6 +95,7 @@ public record ServeConfig(
         require(requestTimeoutMs >= 100, "requestTimeoutMs must be at least 100, got " + requestTimeoutMs);
         require(readTimeoutSeconds >= 1, "readTimeoutSeconds must be at least 1, got " + readTimeoutSeconds);
         require(idleTimeoutSeconds >= 1, "idleTimeoutSeconds must be at least 1, got " + idleTimeoutSeconds);
+        require(maxPixelsInFlight >= 1, "maxPixelsInFlight must be positive, got " + maxPixelsInFlight);
     }
 
     /** The defaults: loopback, port 8080, batches of up to 32 within 2 ms, 8 MiB bodies, 16 Mpx images, polls every 2 s. */
@@ -96,55 +103,59 @@ public record ServeConfig(
         return new ServeConfig(registry, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_MAX_BATCH, DEFAULT_MAX_DELAY_MS,
                 DEFAULT_MAX_REQUEST_BYTES, DEFAULT_MAX_PIXELS, null, DEFAULT_POLL_MS, DEFAULT_MODEL_NAME,
                 false, DEFAULT_MAX_DECODED_BYTES, DEFAULT_MAX_QUEUED_IMAGES, DEFAULT_WORKERS, DEFAULT_REQUEST_TIMEOUT_MS,
-                false, DEFAULT_READ_TIMEOUT_SECONDS, DEFAULT_IDLE_TIMEOUT_SECONDS);
+                false, DEFAULT_READ_TIMEOUT_SECONDS, DEFAULT_IDLE_TIMEOUT_SECONDS, DEFAULT_MAX_PIXELS_IN_FLIGHT);
     }
 
     public ServeConfig withHost(String newHost) {
-        return new ServeConfig(registry, newHost, port, maxBatch, maxDelayMs, maxRequestBytes, maxPixels, apiKey, pollMs, modelName, allowSchemaChange, maxDecodedBytes, maxQueuedImages, workers, requestTimeoutMs, insecure, readTimeoutSeconds, idleTimeoutSeconds);
+        return new ServeConfig(registry, newHost, port, maxBatch, maxDelayMs, maxRequestBytes, maxPixels, apiKey, pollMs, modelName, allowSchemaChange, maxDecodedBytes, maxQueuedImages, workers, requestTimeoutMs, insecure, readTimeoutSeconds, idleTimeoutSeconds, maxPixelsInFlight);
     }
 
     public ServeConfig withPort(int newPort) {
-        return new ServeConfig(registry, host, newPort, maxBatch, maxDelayMs, maxRequestBytes, maxPixels, apiKey, pollMs, modelName, allowSchemaChange, maxDecodedBytes, maxQueuedImages, workers, requestTimeoutMs, insecure, readTimeoutSeconds, idleTimeoutSeconds);
+        return new ServeConfig(registry, host, newPort, maxBatch, maxDelayMs, maxRequestBytes, maxPixels, apiKey, pollMs, modelName, allowSchemaChange, maxDecodedBytes, maxQueuedImages, workers, requestTimeoutMs, insecure, readTimeoutSeconds, idleTimeoutSeconds, maxPixelsInFlight);
     }
 
     public ServeConfig withBatching(int newMaxBatch, long newMaxDelayMs) {
-        return new ServeConfig(registry, host, port, newMaxBatch, newMaxDelayMs, maxRequestBytes, maxPixels, apiKey, pollMs, modelName, allowSchemaChange, maxDecodedBytes, maxQueuedImages, workers, requestTimeoutMs, insecure, readTimeoutSeconds, idleTimeoutSeconds);
+        return new ServeConfig(registry, host, port, newMaxBatch, newMaxDelayMs, maxRequestBytes, maxPixels, apiKey, pollMs, modelName, allowSchemaChange, maxDecodedBytes, maxQueuedImages, workers, requestTimeoutMs, insecure, readTimeoutSeconds, idleTimeoutSeconds, maxPixelsInFlight);
     }
 
     public ServeConfig withLimits(long newMaxRequestBytes, long newMaxPixels) {
-        return new ServeConfig(registry, host, port, maxBatch, maxDelayMs, newMaxRequestBytes, newMaxPixels, apiKey, pollMs, modelName, allowSchemaChange, maxDecodedBytes, maxQueuedImages, workers, requestTimeoutMs, insecure, readTimeoutSeconds, idleTimeoutSeconds);
+        return new ServeConfig(registry, host, port, maxBatch, maxDelayMs, newMaxRequestBytes, newMaxPixels, apiKey, pollMs, modelName, allowSchemaChange, maxDecodedBytes, maxQueuedImages, workers, requestTimeoutMs, insecure, readTimeoutSeconds, idleTimeoutSeconds, maxPixelsInFlight);
     }
 
     public ServeConfig withApiKey(String newApiKey) {
-        return new ServeConfig(registry, host, port, maxBatch, maxDelayMs, maxRequestBytes, maxPixels, newApiKey, pollMs, modelName, allowSchemaChange, maxDecodedBytes, maxQueuedImages, workers, requestTimeoutMs, insecure, readTimeoutSeconds, idleTimeoutSeconds);
+        return new ServeConfig(registry, host, port, maxBatch, maxDelayMs, maxRequestBytes, maxPixels, newApiKey, pollMs, modelName, allowSchemaChange, maxDecodedBytes, maxQueuedImages, workers, requestTimeoutMs, insecure, readTimeoutSeconds, idleTimeoutSeconds, maxPixelsInFlight);
     }
 
     public ServeConfig withPollMs(long newPollMs) {
-        return new ServeConfig(registry, host, port, maxBatch, maxDelayMs, maxRequestBytes, maxPixels, apiKey, newPollMs, modelName, allowSchemaChange, maxDecodedBytes, maxQueuedImages, workers, requestTimeoutMs, insecure, readTimeoutSeconds, idleTimeoutSeconds);
+        return new ServeConfig(registry, host, port, maxBatch, maxDelayMs, maxRequestBytes, maxPixels, apiKey, newPollMs, modelName, allowSchemaChange, maxDecodedBytes, maxQueuedImages, workers, requestTimeoutMs, insecure, readTimeoutSeconds, idleTimeoutSeconds, maxPixelsInFlight);
     }
 
     public ServeConfig withModelName(String newModelName) {
-        return new ServeConfig(registry, host, port, maxBatch, maxDelayMs, maxRequestBytes, maxPixels, apiKey, pollMs, newModelName, allowSchemaChange, maxDecodedBytes, maxQueuedImages, workers, requestTimeoutMs, insecure, readTimeoutSeconds, idleTimeoutSeconds);
+        return new ServeConfig(registry, host, port, maxBatch, maxDelayMs, maxRequestBytes, maxPixels, apiKey, pollMs, newModelName, allowSchemaChange, maxDecodedBytes, maxQueuedImages, workers, requestTimeoutMs, insecure, readTimeoutSeconds, idleTimeoutSeconds, maxPixelsInFlight);
     }
 
     public ServeConfig withAllowSchemaChange(boolean allow) {
-        return new ServeConfig(registry, host, port, maxBatch, maxDelayMs, maxRequestBytes, maxPixels, apiKey, pollMs, modelName, allow, maxDecodedBytes, maxQueuedImages, workers, requestTimeoutMs, insecure, readTimeoutSeconds, idleTimeoutSeconds);
+        return new ServeConfig(registry, host, port, maxBatch, maxDelayMs, maxRequestBytes, maxPixels, apiKey, pollMs, modelName, allow, maxDecodedBytes, maxQueuedImages, workers, requestTimeoutMs, insecure, readTimeoutSeconds, idleTimeoutSeconds, maxPixelsInFlight);
     }
 
     public ServeConfig withAdmission(long newMaxDecodedBytes, int newMaxQueuedImages, int newWorkers) {
-        return new ServeConfig(registry, host, port, maxBatch, maxDelayMs, maxRequestBytes, maxPixels, apiKey, pollMs, modelName, allowSchemaChange, newMaxDecodedBytes, newMaxQueuedImages, newWorkers, requestTimeoutMs, insecure, readTimeoutSeconds, idleTimeoutSeconds);
+        return new ServeConfig(registry, host, port, maxBatch, maxDelayMs, maxRequestBytes, maxPixels, apiKey, pollMs, modelName, allowSchemaChange, newMaxDecodedBytes, newMaxQueuedImages, newWorkers, requestTimeoutMs, insecure, readTimeoutSeconds, idleTimeoutSeconds, maxPixelsInFlight);
+    }
+
+    public ServeConfig withMaxPixelsInFlight(long newMaxPixelsInFlight) {
+        return new ServeConfig(registry, host, port, maxBatch, maxDelayMs, maxRequestBytes, maxPixels, apiKey, pollMs, modelName, allowSchemaChange, maxDecodedBytes, maxQueuedImages, workers, requestTimeoutMs, insecure, readTimeoutSeconds, idleTimeoutSeconds, newMaxPixelsInFlight);
     }
 
     public ServeConfig withRequestTimeoutMs(long newRequestTimeoutMs) {
-        return new ServeConfig(registry, host, port, maxBatch, maxDelayMs, maxRequestBytes, maxPixels, apiKey, pollMs, modelName, allowSchemaChange, maxDecodedBytes, maxQueuedImages, workers, newRequestTimeoutMs, insecure, readTimeoutSeconds, idleTimeoutSeconds);
+        return new ServeConfig(registry, host, port, maxBatch, maxDelayMs, maxRequestBytes, maxPixels, apiKey, pollMs, modelName, allowSchemaChange, maxDecodedBytes, maxQueuedImages, workers, newRequestTimeoutMs, insecure, readTimeoutSeconds, idleTimeoutSeconds, maxPixelsInFlight);
     }
 
     public ServeConfig withInsecure(boolean newInsecure) {
-        return new ServeConfig(registry, host, port, maxBatch, maxDelayMs, maxRequestBytes, maxPixels, apiKey, pollMs, modelName, allowSchemaChange, maxDecodedBytes, maxQueuedImages, workers, requestTimeoutMs, newInsecure, readTimeoutSeconds, idleTimeoutSeconds);
+        return new ServeConfig(registry, host, port, maxBatch, maxDelayMs, maxRequestBytes, maxPixels, apiKey, pollMs, modelName, allowSchemaChange, maxDecodedBytes, maxQueuedImages, workers, requestTimeoutMs, newInsecure, readTimeoutSeconds, idleTimeoutSeconds, maxPixelsInFlight);
     }
 
     public ServeConfig withTimeouts(long newReadTimeoutSeconds, long newIdleTimeoutSeconds) {
-        return new ServeConfig(registry, host, port, maxBatch, maxDelayMs, maxRequestBytes, maxPixels, apiKey, pollMs, modelName, allowSchemaChange, maxDecodedBytes, maxQueuedImages, workers, requestTimeoutMs, insecure, newReadTimeoutSeconds, newIdleTimeoutSeconds);
+        return new ServeConfig(registry, host, port, maxBatch, maxDelayMs, maxRequestBytes, maxPixels, apiKey, pollMs, modelName, allowSchemaChange, maxDecodedBytes, maxQueuedImages, workers, requestTimeoutMs, insecure, newReadTimeoutSeconds, newIdleTimeoutSeconds, maxPixelsInFlight);
     }
 
     /**
@@ -198,6 +209,7 @@ public record ServeConfig(
         p.put(PREFIX + "insecure", insecure);
         p.put(PREFIX + "read-timeout-seconds", readTimeoutSeconds);
         p.put(PREFIX + "idle-timeout-seconds", idleTimeoutSeconds);
+        p.put(PREFIX + "max-pixels-in-flight", maxPixelsInFlight);
         p.put("micronaut.application.name", "imed-serve");
         p.put("micronaut.server.host", host);
         p.put("micronaut.server.port", port);
@@ -242,7 +254,8 @@ public record ServeConfig(
                 number(property, "request-timeout-ms", DEFAULT_REQUEST_TIMEOUT_MS),
                 bool(property, "insecure"),
                 number(property, "read-timeout-seconds", DEFAULT_READ_TIMEOUT_SECONDS),
-                number(property, "idle-timeout-seconds", DEFAULT_IDLE_TIMEOUT_SECONDS));
+                number(property, "idle-timeout-seconds", DEFAULT_IDLE_TIMEOUT_SECONDS),
+                number(property, "max-pixels-in-flight", DEFAULT_MAX_PIXELS_IN_FLIGHT));
     }
 
     private static boolean bool(Function<String, String> property, String name) {

@@ -18,23 +18,35 @@ import java.util.function.Consumer;
  *       given back as soon as the memory is no longer held. One reservation larger than the whole
  *       budget is let through when nothing else is held, so that no legal request is refused forever.
  * </ul>
+ * <ul>
+ *   <li><b>pixels</b>: at most {@code maxPixels} pixels, as declared by their headers, of large images
+ *       waiting for a decoding worker or being decoded. Decoding time grows with them (subsampling saves
+ *       memory, not work), so this bounds how long an admitted image waits for a worker.
+ * </ul>
  * Everything a {@link Ticket} holds is given back when it is closed (the request is answered, fails
  * or is abandoned), exactly once.
  */
 public final class Admission {
     /** Why a request was shed, for the metrics. */
-    public enum Shed { IMAGES, BYTES, WORKERS }
+    public enum Shed { IMAGES, BYTES, PIXELS, WORKERS }
 
     private final long maxBytes;
     private final int maxImages;
     private final AtomicLong bytes = new AtomicLong();
     private final AtomicInteger images = new AtomicInteger();
+    private final long maxPixels;
+    private final AtomicLong pixels = new AtomicLong();
     private final Consumer<Shed> onShed;
 
-    public Admission(long maxBytes, int maxImages, Consumer<Shed> onShed) {
+    public Admission(long maxBytes, int maxImages, long maxPixels, Consumer<Shed> onShed) {
         this.maxBytes = maxBytes;
         this.maxImages = maxImages;
+        this.maxPixels = maxPixels;
         this.onShed = onShed;
+    }
+
+    public long pixelsInFlight() {
+        return pixels.get();
     }
 
     public long bytesInFlight() {
@@ -68,6 +80,7 @@ public final class Admission {
     public final class Ticket implements AutoCloseable {
         private int heldImages;
         private long heldBytes;
+        private long heldPixels;
         private boolean closed;
 
         private Ticket(int images) {
@@ -92,6 +105,31 @@ public final class Admission {
             }
         }
 
+        /** Takes {@code amount} declared pixels of images to decode, or throws a busy {@link Rejected}. */
+        public synchronized void reservePixels(long amount) {
+            if (closed) {
+                throw new Rejected(Rejected.Kind.BUSY, "the request was abandoned");
+            }
+            while (true) {
+                long now = pixels.get();
+                if (now + amount > maxPixels && now > 0) {
+                    throw shed(Shed.PIXELS, (now / 1_000_000) + " Mpx of large images are already waiting for or in decoding "
+                            + "(the limit is " + maxPixels / 1_000_000 + " Mpx)");
+                }
+                if (pixels.compareAndSet(now, now + amount)) {
+                    heldPixels += amount;
+                    return;
+                }
+            }
+        }
+
+        /** Gives back {@code amount} of the declared pixels this ticket holds. */
+        public synchronized void releasePixels(long amount) {
+            long given = Math.min(amount, heldPixels);
+            heldPixels -= given;
+            pixels.addAndGet(-given);
+        }
+
         /** Gives back {@code amount} of the bytes this ticket holds. */
         public synchronized void release(long amount) {
             long given = Math.min(amount, heldBytes);
@@ -106,8 +144,10 @@ public final class Admission {
             }
             closed = true;
             bytes.addAndGet(-heldBytes);
+            pixels.addAndGet(-heldPixels);
             images.addAndGet(-heldImages);
             heldBytes = 0;
+            heldPixels = 0;
             heldImages = 0;
         }
     }

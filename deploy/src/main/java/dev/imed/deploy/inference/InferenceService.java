@@ -122,6 +122,15 @@ public final class InferenceService {
             return withinTimeout(arrival.submit(model, images.tensor, encoded.size(), respondOn));
         }
         try {
+            // The headers of the rest, read here (tens of µs each): bad ones are refused now, and the work
+            // they declare is admitted (or shed) before anything waits for a worker.
+            images.probeRest();
+        } catch (RuntimeException e) {
+            arrival.close();
+            model.release();
+            throw e;
+        }
+        try {
             java.util.concurrent.atomic.AtomicReference<CompletableFuture<Scores>> inner = new java.util.concurrent.atomic.AtomicReference<>();
             java.util.concurrent.atomic.AtomicBoolean abandoned = new java.util.concurrent.atomic.AtomicBoolean();
             CompletableFuture<Scores> composed = CompletableFuture.supplyAsync(() -> {
@@ -177,6 +186,8 @@ public final class InferenceService {
         private final int minWidth;
         private final int minHeight;
         private final float[] tensor;
+        /** The declared width and height of each image not decoded inline, once {@link #probeRest} has read them. */
+        private final int[][] declared;
         private int done;
 
         Images(InputSpec spec, List<byte[]> encoded, Admission.Ticket ticket) {
@@ -188,6 +199,22 @@ public final class InferenceService {
             this.minWidth = size[0];
             this.minHeight = size[1];
             this.tensor = new float[encoded.size() * spec.pixelsPerImage()];
+            this.declared = new int[encoded.size()][];
+        }
+
+        /** Reads the headers of the images not decoded yet and reserves the pixels they declare. */
+        void probeRest() {
+            long total = 0;
+            for (int i = done; i < encoded.size(); i++) {
+                GuardedImageDecoder.BudgetedResult header = decoder.decodeWithin(encoded.get(i), 0, minWidth, minHeight);
+                if (header instanceof GuardedImageDecoder.Refused refused) {
+                    throw rejection(refused, i, encoded.size());
+                }
+                GuardedImageDecoder.OverBudget size = (GuardedImageDecoder.OverBudget) header;
+                declared[i] = new int[] {size.width(), size.height()};
+                total += size.pixels();
+            }
+            ticket.reservePixels(total);
         }
 
         /**
@@ -200,15 +227,10 @@ public final class InferenceService {
             while (done < encoded.size()) {
                 byte[] bytes = encoded.get(done);
                 long reserved = 0;
-                if (budget == Long.MAX_VALUE) {
-                    GuardedImageDecoder.BudgetedResult header = decoder.decodeWithin(bytes, 0, minWidth, minHeight);
-                    if (header instanceof GuardedImageDecoder.Refused refused) {
-                        throw rejection(refused, done, encoded.size());
-                    }
-                    if (header instanceof GuardedImageDecoder.OverBudget declared) {
-                        reserved = GuardedImageDecoder.decodedPixels(declared.width(), declared.height(), minWidth, minHeight) * 4;
-                        ticket.reserve(reserved);
-                    }
+                int[] size = declared[done];
+                if (size != null) {
+                    reserved = GuardedImageDecoder.decodedPixels(size[0], size[1], minWidth, minHeight) * 4;
+                    ticket.reserve(reserved);
                 }
                 try {
                     GuardedImageDecoder.BudgetedResult result = decoder.decodeWithin(bytes, left, minWidth, minHeight);
@@ -224,6 +246,9 @@ public final class InferenceService {
                     done++;
                 } finally {
                     ticket.release(reserved);
+                    if (size != null) {
+                        ticket.releasePixels((long) size[0] * size[1]);
+                    }
                 }
             }
             return true;

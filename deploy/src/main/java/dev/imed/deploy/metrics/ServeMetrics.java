@@ -76,6 +76,8 @@ public final class ServeMetrics implements BatchListener {
         Gauge.builder("imed.admission.bytes", admission, a -> a.bytesInFlight())
                 .description("Bytes of decoded images, tensors and parsed JSON in flight").baseUnit("bytes")
                 .strongReference(true).register(registry);
+        Gauge.builder("imed.admission.pixels", admission, a -> a.pixelsInFlight())
+                .description("Pixels (as declared) of large images waiting for or in decoding").strongReference(true).register(registry);
     }
 
     /** A request turned away with 503 by admission control. */
