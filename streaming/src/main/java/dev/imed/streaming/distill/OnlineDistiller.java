@@ -29,8 +29,14 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * {@link StudentVersion}. Runs with parallelism 1: there is one student.
  *
  * <p>Operator state holds one byte array: the last published step, the student's parameters and
- * optimiser state with its step and image counts, and the images waiting for a full batch. A
- * restored job therefore continues training from the checkpoint, not from the starting bundle.
+ * optimiser state with its step and image counts, the images waiting for a full batch, the count of
+ * images streamed and the quality gate's held-out window. A restored job therefore continues training
+ * from the checkpoint, not from the starting bundle, and judges its versions on the same window.
+ *
+ * <p>Unless the gate is off ({@code holdoutEvery} 0), every {@code holdoutEvery}-th image streamed is
+ * kept out of training, in a window of the most recent ones; a version is published only if it passes
+ * the {@link dev.imed.distill.registry.QualityGate} on that window. A rejected version is logged and
+ * counted ({@code studentVersionsRejected}); training goes on.
  */
 public final class OnlineDistiller extends AbstractStreamOperator<StudentVersion>
         implements OneInputStreamOperator<TaughtBatch, StudentVersion>, BoundedOneInput {
