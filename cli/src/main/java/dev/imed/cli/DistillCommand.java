@@ -1,7 +1,14 @@
 package dev.imed.cli;
 
 import dev.imed.core.bundle.Bundle;
+import dev.imed.core.data.Domain;
+import dev.imed.core.data.Domains;
+import dev.imed.distill.registry.HeldOut;
+import dev.imed.distill.registry.QualityGate;
 import dev.imed.distill.registry.StudentRegistry;
+import dev.imed.distill.student.Student;
+import dev.imed.fusion.teacher.Teacher;
+import java.util.Map;
 import dev.imed.distill.train.DistillConfig;
 import dev.imed.distill.train.Distiller;
 import java.nio.file.Path;
@@ -27,8 +34,18 @@ final class DistillCommand implements Callable<Integer> {
     int iterations;
     @Option(names = "--seed", defaultValue = "0", description = "seed (default: ${DEFAULT-VALUE})")
     long seed;
-    @Option(names = "--publish", description = "also publish the student as the next version of this registry directory")
+    @Option(names = "--publish", description = "also publish the student as the next version of this registry directory, "
+            + "if it passes the quality gate")
     Path registry;
+    @Option(names = "--gate-epsilon", defaultValue = "1.0", description = "quality gate: the most points of agreement with the "
+            + "teacher the student may lose against the published version (default: ${DEFAULT-VALUE})")
+    double gateEpsilon;
+    @Option(names = "--gate-min-entropy-ratio", defaultValue = "0.5", description = "quality gate: the least entropy of the "
+            + "student's predicted-class histogram, relative to the teacher's (default: ${DEFAULT-VALUE})")
+    double gateMinEntropyRatio;
+    @Option(names = "--holdout", description = "quality gate: target images held out of training to judge the student "
+            + "(default: a tenth of the target, 32..512)")
+    Integer holdout;
 
     @Override
     public Integer call() {
@@ -42,17 +59,40 @@ final class DistillCommand implements Callable<Integer> {
         if (src == null || tgt == null) {
             throw new IllegalArgumentException("--source and --target are needed without --teacher");
         }
-        Bundle bundle = Distiller.train(DistillConfig.digits(teacher, src, tgt).withBackbone(backbone)
-                .withIterations(iterations).withSeed(seed), out);
+        DistillConfig config = DistillConfig.digits(teacher, src, tgt).withBackbone(backbone)
+                .withIterations(iterations).withSeed(seed);
+        if (registry == null) {
+            report(Distiller.train(config, out));
+            return 0;
+        }
+        if (teacher == null) {
+            throw new IllegalArgumentException("--publish judges the student against the teacher's labels (the quality gate): "
+                    + "give --teacher");
+        }
+        QualityGate gate = new QualityGate(gateEpsilon, gateMinEntropyRatio);
+        Domain targetDomain = Domains.open(tgt);
+        HeldOut.Split split = HeldOut.split(targetDomain, holdout != null ? holdout : HeldOut.defaultSize(targetDomain.size()), seed);
+        Bundle bundle = Distiller.train(config, Domains.open(src), split.training(), out);
+        report(bundle);
+        QualityGate.Decision decision;
+        try (Teacher t = Teacher.load(teacher); Student student = Student.load(bundle.dir())) {
+            decision = gate.decide(student, new StudentRegistry(registry), HeldOut.window(t, split.heldOut()));
+        }
+        System.out.println("quality gate on " + decision.windowSize() + " held-out target images: " + decision.asMetrics());
+        if (!decision.accepted()) {
+            System.err.println("imed distill: not published: " + decision.reason());
+            return 1;
+        }
+        Bundle published = new StudentRegistry(registry).publishCopy(bundle, Map.of("qualityGate", decision.asMetrics()));
+        System.out.println("published: " + published.dir());
+        return 0;
+    }
+
+    private static void report(Bundle bundle) {
         System.out.println("student bundle: " + bundle.dir());
         Object t = bundle.manifest().metrics().get("target");
         if (t instanceof java.util.Map<?, ?> m) {
             System.out.println("target accuracy: " + m.get("accuracy") + "%");
         }
-        if (registry != null) {
-            Bundle published = new StudentRegistry(registry).publishCopy(bundle);
-            System.out.println("published: " + published.dir());
-        }
-        return 0;
     }
 }

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             TrainCommand.class,
             DistillCommand.class,
             ServeCommand.class,
+            RegistryCommand.class,
             StreamCommand.class,
             EvaluateCommand.class,
             SweepCommand.class,

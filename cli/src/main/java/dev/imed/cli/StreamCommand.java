@@ -28,6 +28,18 @@ final class StreamCommand implements Callable<Integer> {
     int parallelism;
     @Option(names = "--publish-every", defaultValue = "50", description = "student steps between published versions (default: ${DEFAULT-VALUE})")
     int publishEvery;
+    @Option(names = "--holdout-every", defaultValue = "8", description = "quality gate: every N-th image is held out of "
+            + "training to judge versions before they are published; 0 turns the gate off (default: ${DEFAULT-VALUE})")
+    int holdoutEvery;
+    @Option(names = "--gate-window", defaultValue = "256", description = "quality gate: held-out images kept, the most recent "
+            + "(default: ${DEFAULT-VALUE})")
+    int gateWindow;
+    @Option(names = "--gate-epsilon", defaultValue = "1.0", description = "quality gate: the most points of agreement with "
+            + "the teacher a version may lose against the published one (default: ${DEFAULT-VALUE})")
+    double gateEpsilon;
+    @Option(names = "--gate-min-entropy-ratio", defaultValue = "0.5", description = "quality gate: the least entropy of a "
+            + "version's predicted-class histogram relative to the teacher's (default: ${DEFAULT-VALUE})")
+    double gateMinEntropyRatio;
     @Option(names = "--files-per-split", defaultValue = "32",
             description = "files a reader takes from the source at a time (default: ${DEFAULT-VALUE})")
     int filesPerSplit;
@@ -42,6 +54,8 @@ final class StreamCommand implements Callable<Integer> {
         StreamConfig config = StreamConfig.defaults(teacher, student, input, out)
                 .withContinuous(continuous).withParallelism(parallelism).withPublishEvery(publishEvery)
                 .withFilesPerSplit(filesPerSplit).withBatch(batchSize, batchTimeoutMs);
+        config = config.withDistillation(config.distillation().withHoldout(holdoutEvery, gateWindow)
+                .withGate(gateEpsilon, gateMinEntropyRatio));
         if (registry != null) {
             config = config.withRegistry(registry);
         }

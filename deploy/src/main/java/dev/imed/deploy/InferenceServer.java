@@ -57,6 +57,7 @@ public final class InferenceServer implements AutoCloseable {
         if (!Files.isDirectory(config.registry())) {
             throw new IllegalArgumentException(config.registry() + ": the registry directory does not exist");
         }
+        config.checkExposure();
         // The context reads the configuration back from these properties, as a @MicronautTest context does.
         ApplicationContext context = ApplicationContext.builder()
                 .deduceEnvironment(false)

@@ -14,10 +14,14 @@ import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.core.value.PropertyResolver;
-import io.micronaut.scheduling.TaskExecutors;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
-import java.util.concurrent.Executor;
+import dev.imed.deploy.inference.Admission;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Wires the framework-free serving parts into the Micronaut context, from the {@link ServeConfig}
@@ -28,7 +32,9 @@ class ServeBeans {
 
     @Singleton
     ServeConfig serveConfig(PropertyResolver properties) {
-        return ServeConfig.fromProperties(name -> properties.get(name, String.class).orElse(null));
+        ServeConfig config = ServeConfig.fromProperties(name -> properties.get(name, String.class).orElse(null));
+        config.checkExposure();
+        return config;
     }
 
     @Singleton
@@ -55,8 +61,9 @@ class ServeBeans {
     @Context
     @Bean(preDestroy = "close")
     RegistryWatcher registryWatcher(ServeConfig config, LiveModel live, ServeMetrics metrics) {
-        RegistryWatcher watcher = new RegistryWatcher(new StudentRegistry(config.registry()), live, new ModelLoader(),
-                config.pollMs(), metrics::reload);
+        RegistryWatcher watcher = new RegistryWatcher(new StudentRegistry(config.registry()), live, new ModelLoader()::load,
+                config.pollMs(), config.allowSchemaChange(), metrics::reload);
+        metrics.watch(watcher);
         watcher.start();
         return watcher;
     }
@@ -66,9 +73,37 @@ class ServeBeans {
         return new GuardedImageDecoder(config.maxPixels());
     }
 
+    /**
+     * The threads that decode large images and parse large JSON bodies: {@code workers} of them with a
+     * queue of {@code maxQueuedImages}; a task that finds both full is refused (the request gets 503)
+     * rather than queued without bound.
+     */
+    @Singleton
+    @Named(InferenceService.WORKERS)
+    @Bean(preDestroy = "shutdownNow")
+    ExecutorService decodeWorkers(ServeConfig config) {
+        AtomicInteger ids = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(config.workers(), config.workers(), 30, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(config.maxQueuedImages()), r -> {
+                    Thread thread = new Thread(r, "imed-decode-" + ids.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                }, new ThreadPoolExecutor.AbortPolicy());
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
+
+    @Singleton
+    Admission admission(ServeConfig config, ServeMetrics metrics) {
+        Admission admission = new Admission(config.maxDecodedBytes(), config.maxQueuedImages(), config.maxPixelsInFlight(),
+                metrics::shed);
+        metrics.admission(admission);
+        return admission;
+    }
+
     @Singleton
     InferenceService inferenceService(LiveModel live, DynamicBatcher batcher, GuardedImageDecoder decoder,
-                                      @Named(TaskExecutors.BLOCKING) Executor worker) {
-        return new InferenceService(live, batcher, decoder, worker);
+                                      @Named(InferenceService.WORKERS) ExecutorService worker, Admission admission, ServeConfig config) {
+        return new InferenceService(live, batcher, decoder, worker, admission, config.requestTimeoutMs());
     }
 }

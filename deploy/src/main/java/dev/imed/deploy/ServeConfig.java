@@ -1,5 +1,7 @@
 package dev.imed.deploy;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,6 +21,17 @@ import java.util.function.Function;
  * @param apiKey the value every request must carry in {@code X-API-Key}, or {@code null} for none
  * @param pollMs how often the registry is checked for a new version
  * @param modelName the name of the model in the Open Inference Protocol routes
+ * @param allowSchemaChange whether a version with other classes or another input spec than the one serving may replace it
+ * @param maxDecodedBytes admission: the most bytes of decoded images (4 per pixel, after subsampling) in flight at once
+ * @param maxQueuedImages admission: the most images admitted and not yet answered (being decoded or waiting for a batch)
+ * @param workers the threads that decode large images and parse large JSON bodies
+ * @param requestTimeoutMs how long an admitted request may wait for its result; later ones are skipped by the batcher (503)
+ * @param insecure whether a non-loopback address may be bound without an API key
+ * @param readTimeoutSeconds how long a connection may take to send a request
+ * @param idleTimeoutSeconds how long an idle keep-alive connection is kept open
+ * @param maxPixelsInFlight admission: the most pixels, as their headers declare them, of large images waiting for
+ *        or in decoding: decoding time grows with them (subsampling saves memory, not work), so this bounds how
+ *        long an admitted request waits for a worker
  */
 public record ServeConfig(
         Path registry,
@@ -30,17 +43,35 @@ public record ServeConfig(
         long maxPixels,
         String apiKey,
         long pollMs,
-        String modelName) {
+        String modelName,
+        boolean allowSchemaChange,
+        long maxDecodedBytes,
+        int maxQueuedImages,
+        int workers,
+        long requestTimeoutMs,
+        boolean insecure,
+        long readTimeoutSeconds,
+        long idleTimeoutSeconds,
+        long maxPixelsInFlight) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_MAX_BATCH = 32;
     public static final long DEFAULT_MAX_DELAY_MS = 2;
     public static final long DEFAULT_MAX_REQUEST_BYTES = 8L << 20;
-    /** 4096 × 4096: a decoded image of this size takes 64 MiB as ARGB, already generous. */
+    /** 4096 × 4096: large images are decoded subsampled towards the model's input size, so this bounds work, not memory. */
     public static final long DEFAULT_MAX_PIXELS = 4096L * 4096L;
     public static final long DEFAULT_POLL_MS = 2000;
     public static final String DEFAULT_MODEL_NAME = "student";
+    /** 64 MiB of decoded pixels in flight: sixteen 2-Mpx images, or any number of subsampled ones. */
+    public static final long DEFAULT_MAX_DECODED_BYTES = 64L << 20;
+    public static final int DEFAULT_MAX_QUEUED_IMAGES = 256;
+    public static final int DEFAULT_WORKERS = Math.max(2, Runtime.getRuntime().availableProcessors());
+    public static final long DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+    public static final long DEFAULT_READ_TIMEOUT_SECONDS = 30;
+    /** Four images of the largest legal size (4 × 4096²) waiting for or in decoding. */
+    public static final long DEFAULT_MAX_PIXELS_IN_FLIGHT = 4 * DEFAULT_MAX_PIXELS;
+    public static final long DEFAULT_IDLE_TIMEOUT_SECONDS = 60;
     /** The prefix of the properties that carry a configuration into the Micronaut context. */
     public static final String PREFIX = "imed.serve.";
 
@@ -58,40 +89,96 @@ public record ServeConfig(
         require(maxPixels >= 1, "maxPixels must be positive, got " + maxPixels);
         require(pollMs >= 10, "pollMs must be at least 10, got " + pollMs);
         require(modelName.matches("[A-Za-z0-9_.-]+"), "modelName may only hold letters, digits, '_', '.' and '-': " + modelName);
+        require(maxDecodedBytes >= 1 << 20, "maxDecodedBytes must be at least 1 MiB, got " + maxDecodedBytes);
+        require(maxQueuedImages >= 1, "maxQueuedImages must be at least 1, got " + maxQueuedImages);
+        require(workers >= 1, "workers must be at least 1, got " + workers);
+        require(requestTimeoutMs >= 100, "requestTimeoutMs must be at least 100, got " + requestTimeoutMs);
+        require(readTimeoutSeconds >= 1, "readTimeoutSeconds must be at least 1, got " + readTimeoutSeconds);
+        require(idleTimeoutSeconds >= 1, "idleTimeoutSeconds must be at least 1, got " + idleTimeoutSeconds);
+        require(maxPixelsInFlight >= 1, "maxPixelsInFlight must be positive, got " + maxPixelsInFlight);
     }
 
     /** The defaults: loopback, port 8080, batches of up to 32 within 2 ms, 8 MiB bodies, 16 Mpx images, polls every 2 s. */
     public static ServeConfig defaults(Path registry) {
         return new ServeConfig(registry, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_MAX_BATCH, DEFAULT_MAX_DELAY_MS,
-                DEFAULT_MAX_REQUEST_BYTES, DEFAULT_MAX_PIXELS, null, DEFAULT_POLL_MS, DEFAULT_MODEL_NAME);
+                DEFAULT_MAX_REQUEST_BYTES, DEFAULT_MAX_PIXELS, null, DEFAULT_POLL_MS, DEFAULT_MODEL_NAME,
+                false, DEFAULT_MAX_DECODED_BYTES, DEFAULT_MAX_QUEUED_IMAGES, DEFAULT_WORKERS, DEFAULT_REQUEST_TIMEOUT_MS,
+                false, DEFAULT_READ_TIMEOUT_SECONDS, DEFAULT_IDLE_TIMEOUT_SECONDS, DEFAULT_MAX_PIXELS_IN_FLIGHT);
     }
 
     public ServeConfig withHost(String newHost) {
-        return new ServeConfig(registry, newHost, port, maxBatch, maxDelayMs, maxRequestBytes, maxPixels, apiKey, pollMs, modelName);
+        return new ServeConfig(registry, newHost, port, maxBatch, maxDelayMs, maxRequestBytes, maxPixels, apiKey, pollMs, modelName, allowSchemaChange, maxDecodedBytes, maxQueuedImages, workers, requestTimeoutMs, insecure, readTimeoutSeconds, idleTimeoutSeconds, maxPixelsInFlight);
     }
 
     public ServeConfig withPort(int newPort) {
-        return new ServeConfig(registry, host, newPort, maxBatch, maxDelayMs, maxRequestBytes, maxPixels, apiKey, pollMs, modelName);
+        return new ServeConfig(registry, host, newPort, maxBatch, maxDelayMs, maxRequestBytes, maxPixels, apiKey, pollMs, modelName, allowSchemaChange, maxDecodedBytes, maxQueuedImages, workers, requestTimeoutMs, insecure, readTimeoutSeconds, idleTimeoutSeconds, maxPixelsInFlight);
     }
 
     public ServeConfig withBatching(int newMaxBatch, long newMaxDelayMs) {
-        return new ServeConfig(registry, host, port, newMaxBatch, newMaxDelayMs, maxRequestBytes, maxPixels, apiKey, pollMs, modelName);
+        return new ServeConfig(registry, host, port, newMaxBatch, newMaxDelayMs, maxRequestBytes, maxPixels, apiKey, pollMs, modelName, allowSchemaChange, maxDecodedBytes, maxQueuedImages, workers, requestTimeoutMs, insecure, readTimeoutSeconds, idleTimeoutSeconds, maxPixelsInFlight);
     }
 
     public ServeConfig withLimits(long newMaxRequestBytes, long newMaxPixels) {
-        return new ServeConfig(registry, host, port, maxBatch, maxDelayMs, newMaxRequestBytes, newMaxPixels, apiKey, pollMs, modelName);
+        return new ServeConfig(registry, host, port, maxBatch, maxDelayMs, newMaxRequestBytes, newMaxPixels, apiKey, pollMs, modelName, allowSchemaChange, maxDecodedBytes, maxQueuedImages, workers, requestTimeoutMs, insecure, readTimeoutSeconds, idleTimeoutSeconds, maxPixelsInFlight);
     }
 
     public ServeConfig withApiKey(String newApiKey) {
-        return new ServeConfig(registry, host, port, maxBatch, maxDelayMs, maxRequestBytes, maxPixels, newApiKey, pollMs, modelName);
+        return new ServeConfig(registry, host, port, maxBatch, maxDelayMs, maxRequestBytes, maxPixels, newApiKey, pollMs, modelName, allowSchemaChange, maxDecodedBytes, maxQueuedImages, workers, requestTimeoutMs, insecure, readTimeoutSeconds, idleTimeoutSeconds, maxPixelsInFlight);
     }
 
     public ServeConfig withPollMs(long newPollMs) {
-        return new ServeConfig(registry, host, port, maxBatch, maxDelayMs, maxRequestBytes, maxPixels, apiKey, newPollMs, modelName);
+        return new ServeConfig(registry, host, port, maxBatch, maxDelayMs, maxRequestBytes, maxPixels, apiKey, newPollMs, modelName, allowSchemaChange, maxDecodedBytes, maxQueuedImages, workers, requestTimeoutMs, insecure, readTimeoutSeconds, idleTimeoutSeconds, maxPixelsInFlight);
     }
 
     public ServeConfig withModelName(String newModelName) {
-        return new ServeConfig(registry, host, port, maxBatch, maxDelayMs, maxRequestBytes, maxPixels, apiKey, pollMs, newModelName);
+        return new ServeConfig(registry, host, port, maxBatch, maxDelayMs, maxRequestBytes, maxPixels, apiKey, pollMs, newModelName, allowSchemaChange, maxDecodedBytes, maxQueuedImages, workers, requestTimeoutMs, insecure, readTimeoutSeconds, idleTimeoutSeconds, maxPixelsInFlight);
+    }
+
+    public ServeConfig withAllowSchemaChange(boolean allow) {
+        return new ServeConfig(registry, host, port, maxBatch, maxDelayMs, maxRequestBytes, maxPixels, apiKey, pollMs, modelName, allow, maxDecodedBytes, maxQueuedImages, workers, requestTimeoutMs, insecure, readTimeoutSeconds, idleTimeoutSeconds, maxPixelsInFlight);
+    }
+
+    public ServeConfig withAdmission(long newMaxDecodedBytes, int newMaxQueuedImages, int newWorkers) {
+        return new ServeConfig(registry, host, port, maxBatch, maxDelayMs, maxRequestBytes, maxPixels, apiKey, pollMs, modelName, allowSchemaChange, newMaxDecodedBytes, newMaxQueuedImages, newWorkers, requestTimeoutMs, insecure, readTimeoutSeconds, idleTimeoutSeconds, maxPixelsInFlight);
+    }
+
+    public ServeConfig withMaxPixelsInFlight(long newMaxPixelsInFlight) {
+        return new ServeConfig(registry, host, port, maxBatch, maxDelayMs, maxRequestBytes, maxPixels, apiKey, pollMs, modelName, allowSchemaChange, maxDecodedBytes, maxQueuedImages, workers, requestTimeoutMs, insecure, readTimeoutSeconds, idleTimeoutSeconds, newMaxPixelsInFlight);
+    }
+
+    public ServeConfig withRequestTimeoutMs(long newRequestTimeoutMs) {
+        return new ServeConfig(registry, host, port, maxBatch, maxDelayMs, maxRequestBytes, maxPixels, apiKey, pollMs, modelName, allowSchemaChange, maxDecodedBytes, maxQueuedImages, workers, newRequestTimeoutMs, insecure, readTimeoutSeconds, idleTimeoutSeconds, maxPixelsInFlight);
+    }
+
+    public ServeConfig withInsecure(boolean newInsecure) {
+        return new ServeConfig(registry, host, port, maxBatch, maxDelayMs, maxRequestBytes, maxPixels, apiKey, pollMs, modelName, allowSchemaChange, maxDecodedBytes, maxQueuedImages, workers, requestTimeoutMs, newInsecure, readTimeoutSeconds, idleTimeoutSeconds, maxPixelsInFlight);
+    }
+
+    public ServeConfig withTimeouts(long newReadTimeoutSeconds, long newIdleTimeoutSeconds) {
+        return new ServeConfig(registry, host, port, maxBatch, maxDelayMs, maxRequestBytes, maxPixels, apiKey, pollMs, modelName, allowSchemaChange, maxDecodedBytes, maxQueuedImages, workers, requestTimeoutMs, insecure, newReadTimeoutSeconds, newIdleTimeoutSeconds, maxPixelsInFlight);
+    }
+
+    /**
+     * Refuses to expose the API without a key: binding an address other than loopback needs an API key
+     * unless {@code insecure} is set. Checked when a server starts.
+     */
+    public void checkExposure() {
+        if (apiKey == null && !insecure && !isLoopback(host)) {
+            throw new IllegalArgumentException("refusing to serve on " + host + " without an API key: anyone who can reach it "
+                    + "could use the model. Give --api-key-file FILE (or IMED_API_KEY), bind 127.0.0.1, or pass --insecure");
+        }
+    }
+
+    static boolean isLoopback(String host) {
+        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (h.equals("localhost")) {
+            return true;
+        }
+        try {
+            return InetAddress.getByName(h).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     /**
@@ -114,10 +201,21 @@ public record ServeConfig(
         }
         p.put(PREFIX + "poll-ms", pollMs);
         p.put(PREFIX + "model-name", modelName);
+        p.put(PREFIX + "allow-schema-change", allowSchemaChange);
+        p.put(PREFIX + "max-decoded-bytes", maxDecodedBytes);
+        p.put(PREFIX + "max-queued-images", maxQueuedImages);
+        p.put(PREFIX + "workers", workers);
+        p.put(PREFIX + "request-timeout-ms", requestTimeoutMs);
+        p.put(PREFIX + "insecure", insecure);
+        p.put(PREFIX + "read-timeout-seconds", readTimeoutSeconds);
+        p.put(PREFIX + "idle-timeout-seconds", idleTimeoutSeconds);
+        p.put(PREFIX + "max-pixels-in-flight", maxPixelsInFlight);
         p.put("micronaut.application.name", "imed-serve");
         p.put("micronaut.server.host", host);
         p.put("micronaut.server.port", port);
         p.put("micronaut.server.max-request-size", maxRequestBytes);
+        p.put("micronaut.server.read-timeout", readTimeoutSeconds);
+        p.put("micronaut.server.idle-timeout", idleTimeoutSeconds + "s");
         p.put("micronaut.server.multipart.enabled", true);
         p.put("micronaut.server.multipart.max-file-size", maxRequestBytes);
         // Our own /metrics speaks Prometheus; Micronaut's management endpoints (its JSON /metrics among them) stay off.
@@ -148,7 +246,28 @@ public record ServeConfig(
                 number(property, "max-pixels", DEFAULT_MAX_PIXELS),
                 property.apply(PREFIX + "api-key"),
                 number(property, "poll-ms", DEFAULT_POLL_MS),
-                property.apply(PREFIX + "model-name"));
+                property.apply(PREFIX + "model-name"),
+                bool(property, "allow-schema-change"),
+                number(property, "max-decoded-bytes", DEFAULT_MAX_DECODED_BYTES),
+                integer(property, "max-queued-images", DEFAULT_MAX_QUEUED_IMAGES),
+                integer(property, "workers", DEFAULT_WORKERS),
+                number(property, "request-timeout-ms", DEFAULT_REQUEST_TIMEOUT_MS),
+                bool(property, "insecure"),
+                number(property, "read-timeout-seconds", DEFAULT_READ_TIMEOUT_SECONDS),
+                number(property, "idle-timeout-seconds", DEFAULT_IDLE_TIMEOUT_SECONDS),
+                number(property, "max-pixels-in-flight", DEFAULT_MAX_PIXELS_IN_FLIGHT));
+    }
+
+    private static boolean bool(Function<String, String> property, String name) {
+        String value = property.apply(PREFIX + name);
+        if (value == null || value.isBlank()) {
+            return false;
+        }
+        return switch (value.trim()) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException(PREFIX + name + " must be true or false, got '" + value + "'");
+        };
     }
 
     private static long number(Function<String, String> property, String name, long fallback) {

@@ -143,6 +143,10 @@ class OpenInferenceApiTest implements TestPropertyProvider {
         assertError(http.postJson(INFER, "{\"inputs\": [ {\"name\": "), 400, "not valid JSON");
         assertError(http.postBytes(INFER, new byte[0], "application/json"), 400, "empty");
         assertError(http.postJson(INFER, "[1, 2, 3]"), 400, "JSON object");
+        // Refused by the streaming precheck, before any tree is built.
+        assertError(http.postJson(INFER, "{\"inputs\": " + "[".repeat(20_000) + "]".repeat(20_000) + "}"), 400,
+                "nested more than 8 levels deep");
+        assertError(http.postJson(INFER, "{\"inputs\": []} {\"inputs\": []}"), 400, "more than one JSON value");
         assertError(http.postJson(INFER, "{\"outputs\": []}"), 400, "\"inputs\"");
         assertError(http.postJson(INFER, "{\"inputs\": []}"), 400, "exactly one input");
         assertError(http.postJson(INFER, tensorRequest("FP32", "[1, 3, 32, 32]", zeros(3 * 32 * 32))), 400, "[N, 3, 28, 28]");

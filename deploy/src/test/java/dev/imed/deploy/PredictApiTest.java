@@ -119,8 +119,13 @@ class PredictApiTest implements TestPropertyProvider {
         // 200×200 = 40,000 pixels: more than the event loop decodes itself, so a worker thread does.
         assertThat(200L * 200).isGreaterThan(dev.imed.deploy.inference.InferenceService.INLINE_DECODE_PIXELS);
         BufferedImage large = TestStudents.largeDigit(2024, 200);
-        float[] expected = TestStudents.offlineProbabilities(v1, List.of(large));
-        Http.Reply reply = http.postBytes("/v1/predict?topK=10", ImageBytes.encode(large, "png"), "image/png");
+        byte[] encoded = ImageBytes.encode(large, "png");
+        // Decoded subsampled towards twice the model's 28×28 (every 3rd pixel: 67×67), as the server does.
+        BufferedImage asDecoded = ((dev.imed.core.image.GuardedImageDecoder.Decoded) new dev.imed.core.image.GuardedImageDecoder(
+                200 * 200).decodeWithin(encoded, Long.MAX_VALUE, 56, 56)).image();
+        assertThat(asDecoded.getWidth()).isEqualTo(67);
+        float[] expected = TestStudents.offlineProbabilities(v1, List.of(asDecoded));
+        Http.Reply reply = http.postBytes("/v1/predict?topK=10", encoded, "image/png");
         assertThat(reply.status()).as(reply.body()).isEqualTo(200);
         int label = TestStudents.argmax(expected, 0, 10);
         assertThat(reply.json().get("label").asInt()).isEqualTo(label);
@@ -165,6 +170,12 @@ class PredictApiTest implements TestPropertyProvider {
             assertThat(reply.status()).isEqualTo(400);
             assertThat(reply.error()).contains("topK");
         }
+        // Validated before any work: with an undecodable body too, the answer is about topK, and no batch runs for it.
+        double batchesBefore = metricValue(http.get("/metrics").body(), "imed_batch_images_count");
+        Http.Reply early = http.postBytes("/v1/predict?topK=11", new byte[] {(byte) 0x89, 'P', 'N', 'G', 1, 2}, "image/png");
+        assertThat(early.status()).isEqualTo(400);
+        assertThat(early.error()).contains("query parameter topK must be between 1 and 10").contains("got 11");
+        assertThat(metricValue(http.get("/metrics").body(), "imed_batch_images_count")).isEqualTo(batchesBefore);
         Http.Reply notANumber = http.postBytes("/v1/predict?topK=many", png, "image/png");
         assertThat(notANumber.status()).isEqualTo(400);
         assertThat(notANumber.error()).contains("topK");

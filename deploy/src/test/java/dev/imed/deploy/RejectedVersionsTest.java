@@ -8,6 +8,7 @@ import ai.djl.nn.Block;
 import dev.imed.core.bundle.Bundle;
 import dev.imed.core.transform.InputSpec;
 import dev.imed.deploy.model.LiveModel;
+import dev.imed.deploy.model.RegistryWatcherTest;
 import dev.imed.distill.registry.StudentRegistry;
 import dev.imed.distill.student.Student;
 import io.micronaut.http.client.HttpClient;
@@ -72,6 +73,17 @@ class RejectedVersionsTest implements TestPropertyProvider {
         TestStudents.publish(new StudentRegistry(registryDir));
         await(() -> live.version() == 4, "the next good version to be served");
         HotReloadTest.assertServes(http, 4);
+
+        // v5: a sound bundle with five classes instead of ten: refused by the schema gate, counted, v4 keeps serving.
+        RegistryWatcherTest.publishFiveClasses(new StudentRegistry(registryDir));
+        await(() -> metric(http, "imed_model_reloads_total{outcome=\"incompatible\"}") == 1, "the other schema to be refused");
+        HotReloadTest.assertServes(http, 4);
+        double polled = metric(http, "imed_registry_last_successful_poll_seconds");
+        assertThat(polled).as("the last successful poll, Unix seconds").isGreaterThan(1.7e9);
+    }
+
+    private static double metric(Http http, String name) {
+        return PredictApiTest.metricValue(http.get("/metrics").body(), name);
     }
 
     private static double rejected(Http http) {

@@ -14,10 +14,13 @@ class ServeConfigTest {
     @Test
     void theContextPropertiesDescribeTheConfigurationExactly() {
         ServeConfig config = ServeConfig.defaults(Path.of("some", "registry")).withHost("0.0.0.0").withPort(9123)
-                .withBatching(16, 7).withLimits(1 << 20, 4096).withApiKey("k").withPollMs(250).withModelName("digits-v2");
+                .withBatching(16, 7).withLimits(1 << 20, 4096).withApiKey("k").withPollMs(250).withModelName("digits-v2")
+                .withAllowSchemaChange(true).withAdmission(32L << 20, 40, 3).withRequestTimeoutMs(1234).withInsecure(true)
+                .withTimeouts(5, 7);
         Map<String, String> properties = TestStudents.properties(config);
         assertThat(ServeConfig.fromProperties(properties::get)).isEqualTo(config);
-        assertThat(properties).containsEntry("micronaut.server.port", "9123").containsEntry("micronaut.server.max-request-size", "1048576");
+        assertThat(properties).containsEntry("micronaut.server.port", "9123").containsEntry("micronaut.server.max-request-size", "1048576")
+                .containsEntry("micronaut.server.read-timeout", "5").containsEntry("micronaut.server.idle-timeout", "7s");
 
         ServeConfig defaults = ServeConfig.defaults(Path.of("r"));
         assertThat(ServeConfig.fromProperties(TestStudents.properties(defaults)::get)).isEqualTo(defaults);

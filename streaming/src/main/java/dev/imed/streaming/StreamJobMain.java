@@ -14,7 +14,8 @@ import org.apache.flink.util.ParameterTool;
  * </pre>
  * Every path must be visible at the same place to the client and to every task manager (a shared
  * mount). Options: {@code --registry DIR}, {@code --file-readers R}, {@code --files-per-split F}, {@code --batch-size N}, {@code --batch-timeout-ms T},
- * {@code --train-batch N}, {@code --publish-every M}, {@code --lr R}, {@code --checkpoint-interval-ms C},
+ * {@code --train-batch N}, {@code --publish-every M}, {@code --lr R}, {@code --holdout-every K}, {@code --gate-window W},
+ * {@code --gate-epsilon E}, {@code --gate-min-entropy-ratio Q}, {@code --checkpoint-interval-ms C},
  * {@code --monitor-interval-ms I}, {@code --max-file-bytes B}, {@code --max-pixels X},
  * {@code --restart-attempts A}. Omit {@code --student} to only label.
  */
@@ -39,7 +40,11 @@ public final class StreamJobMain {
         OnlineDistillation distillation = defaults.distillation()
                 .withBatchSize(params.getInt("train-batch", defaults.distillation().batchSize()))
                 .withPublishEvery(params.getInt("publish-every", defaults.distillation().publishEvery()))
-                .withLr(params.getFloat("lr", defaults.distillation().lr()));
+                .withLr(params.getFloat("lr", defaults.distillation().lr()))
+                .withHoldout(params.getInt("holdout-every", defaults.distillation().holdoutEvery()),
+                        params.getInt("gate-window", defaults.distillation().window()))
+                .withGate(params.getDouble("gate-epsilon", defaults.distillation().gateEpsilon()),
+                        params.getDouble("gate-min-entropy-ratio", defaults.distillation().gateMinEntropyRatio()));
         StreamConfig config = defaults
                 .withContinuous(params.has("continuous"))
                 .withMonitorInterval(Duration.ofMillis(params.getLong("monitor-interval-ms", defaults.monitorInterval().toMillis())))

@@ -29,7 +29,7 @@ class StreamAdaptationTest {
         StreamConfig first = StreamConfig.defaults(models.teacher(), models.student(), input, dir.resolve("out"))
                 .withRegistry(registry)
                 .withBatch(32, 100)
-                .withDistillation(OnlineDistillation.defaults().withBatchSize(32).withPublishEvery(20))
+                .withDistillation(OnlineDistillation.defaults().withBatchSize(32).withPublishEvery(20).withoutGate())
                 .withCheckpointInterval(1000);
 
         StreamSummary pass1 = StreamJob.run(first);

@@ -83,7 +83,7 @@ class StreamRecoveryTest {
         StreamConfig config = StreamConfig.defaults(models.teacher(), models.student(), input, dir.resolve("out"))
                 .withBatch(16, 50)
                 .withDistillation(dev.imed.streaming.distill.OnlineDistillation.defaults()
-                        .withBatchSize(TRAIN_BATCH).withPublishEvery(PUBLISH_EVERY))
+                        .withBatchSize(TRAIN_BATCH).withPublishEvery(PUBLISH_EVERY).withoutGate())
                 .withCheckpointInterval(150)
                 .withRestarts(1, 100);
 

@@ -3,6 +3,8 @@ package dev.imed.core.bundle;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileVisitResult;
@@ -10,9 +12,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 
-/** Writes files and directories under a temporary name and renames them, so a kill never leaves half a file. */
+/**
+ * Writes files and directories under a temporary name and renames them, so a kill never leaves half a
+ * file; the data and then the directory entry are forced to the disk ({@link #fsync}) before and after
+ * the rename, so a power cut does not leave an empty file under the final name either.
+ */
 public final class AtomicFiles {
     private AtomicFiles() {}
 
@@ -32,15 +39,41 @@ public final class AtomicFiles {
             Files.createDirectories(dir);
             Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
             try {
-                try (OutputStream out = Files.newOutputStream(tmp)) {
+                try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+                     OutputStream out = Channels.newOutputStream(channel)) {
                     writer.write(out);
+                    out.flush();
+                    channel.force(true);
                 }
                 move(tmp, file);
+                fsyncDirectory(dir);
             } finally {
                 Files.deleteIfExists(tmp);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": cannot write: " + e.getMessage(), e);
+        }
+    }
+
+    /** Forces a regular file's data and metadata to the disk. */
+    public static void fsync(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            channel.force(true);
+        }
+    }
+
+    /**
+     * Forces a directory's entries (a file created or renamed in it) to the disk. Linux allows this
+     * through a read-only channel; a platform that does not (Windows) is skipped.
+     */
+    public static void fsyncDirectory(Path dir) throws IOException {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException e) {
+            if (System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).startsWith("windows")) {
+                return;
+            }
+            throw e;
         }
     }
 
@@ -64,6 +97,7 @@ public final class AtomicFiles {
             Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
         }
         Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE);
+        fsyncDirectory(target.toAbsolutePath().getParent());
         if (old != null) {
             deleteRecursively(old);
         }

@@ -13,8 +13,11 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.DigestInputStream;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
@@ -113,19 +116,7 @@ public final class Bundle {
         try {
             Files.createDirectories(target.getParent());
             staged = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".tmp");
-            String sha;
-            try (OutputStream file = Files.newOutputStream(staged.resolve(WEIGHTS));
-                 DigestOutputStream digest = new DigestOutputStream(new BufferedOutputStream(file), sha256Digest());
-                 DataOutputStream out = new DataOutputStream(digest)) {
-                block.saveParameters(out);
-                out.flush();
-                sha = HexFormat.of().formatHex(digest.getMessageDigest().digest());
-            }
-            Manifest complete = new Manifest(Manifest.FORMAT, manifest.kind(), manifest.method(), manifest.architecture(),
-                    manifest.classNames(), manifest.input(), manifest.training(), manifest.seed(), manifest.source(),
-                    manifest.target(), manifest.metrics(), manifest.lineage(),
-                    manifest.created() != null ? manifest.created() : Instant.now().toString(), sha, manifest.version());
-            Files.writeString(staged.resolve(MANIFEST), Json.write(complete) + "\n");
+            Manifest complete = writeFiles(staged, manifest, block);
             AtomicFiles.replaceDirectory(staged, target);
             staged = null;
             return new Bundle(target, complete);
@@ -140,6 +131,43 @@ public final class Bundle {
                     // Best effort: the failure being reported matters more.
                 }
             }
+        }
+    }
+
+    /**
+     * Writes {@code block}'s parameters and the completed manifest (checksum, creation time) into the
+     * existing, empty directory {@code staged}, each file and then the directory forced to the disk, so
+     * that renaming {@code staged} into place afterwards publishes a bundle that survives a power cut.
+     * Returns the manifest written.
+     */
+    public static Manifest writeFiles(Path staged, Manifest manifest, Block block) throws IOException {
+        String sha;
+        Path weights = staged.resolve(WEIGHTS);
+        try (FileChannel channel = FileChannel.open(weights, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+             DigestOutputStream digest = new DigestOutputStream(new BufferedOutputStream(Channels.newOutputStream(channel)),
+                     sha256Digest());
+             DataOutputStream out = new DataOutputStream(digest)) {
+            block.saveParameters(out);
+            out.flush();
+            channel.force(true);
+            sha = HexFormat.of().formatHex(digest.getMessageDigest().digest());
+        }
+        Manifest complete = new Manifest(Manifest.FORMAT, manifest.kind(), manifest.method(), manifest.architecture(),
+                manifest.classNames(), manifest.input(), manifest.training(), manifest.seed(), manifest.source(),
+                manifest.target(), manifest.metrics(), manifest.lineage(),
+                manifest.created() != null ? manifest.created() : Instant.now().toString(), sha, manifest.version());
+        writeManifestFile(staged, complete);
+        AtomicFiles.fsyncDirectory(staged);
+        return complete;
+    }
+
+    /** Writes {@code manifest.json} into {@code dir} (a staging directory) and forces it to the disk. */
+    public static void writeManifestFile(Path dir, Manifest manifest) throws IOException {
+        Path file = dir.resolve(MANIFEST);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE)) {
+            channel.write(java.nio.ByteBuffer.wrap((Json.write(manifest) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            channel.force(true);
         }
     }
 

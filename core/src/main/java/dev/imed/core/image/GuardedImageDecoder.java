@@ -10,6 +10,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
@@ -27,6 +28,13 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  * </ul>
  * The bytes are read through an in-memory stream; nothing is cached on disk. Instances are immutable
  * and safe to share between threads.
+ *
+ * <p>A caller that needs the picture only at a smaller size (a model's input) can name that size: an
+ * image more than twice as large in both directions is then decoded with source subsampling
+ * ({@link ImageReadParam#setSourceSubsampling}), every {@code f}-th pixel of every {@code f}-th row, so
+ * that the picture in memory is at least the size named but no more than twice it. A legal 16-Mpx PNG
+ * for a 28×28 model thus never needs its 64 MB full-size buffer. The guards above are unchanged: the
+ * header is still read first and the declared size checked against {@code maxPixels}.
  *
  * @param maxPixels the largest width × height decoded, positive
  */
@@ -85,6 +93,33 @@ public record GuardedImageDecoder(long maxPixels) {
      * larger ones to a worker thread). Every check that needs only the header is done either way.
      */
     public BudgetedResult decodeWithin(byte[] bytes, long budget) {
+        return decodeWithin(bytes, budget, 0, 0);
+    }
+
+    /**
+     * The subsampling factor for a {@code width × height} image needed at {@code minWidth × minHeight}
+     * (0: full size): the largest {@code f} that keeps {@code ceil(width / f) ≥ minWidth} and likewise
+     * for the height, 1 when the image is not that large.
+     */
+    public static int subsampling(int width, int height, int minWidth, int minHeight) {
+        if (minWidth <= 0 || minHeight <= 0) {
+            return 1;
+        }
+        return Math.max(1, Math.min(width / minWidth, height / minHeight));
+    }
+
+    /** The pixels a {@code width × height} image takes in memory once decoded with {@link #subsampling}. */
+    public static long decodedPixels(int width, int height, int minWidth, int minHeight) {
+        int f = subsampling(width, height, minWidth, minHeight);
+        return (long) ((width + f - 1) / f) * ((height + f - 1) / f);
+    }
+
+    /**
+     * Like {@link #decodeWithin(byte[], long)}, decoding a large image subsampled so that it is at least
+     * {@code minWidth × minHeight} (0, 0: full size). {@code budget} still applies to the declared
+     * size, which is what decoding costs in time.
+     */
+    public BudgetedResult decodeWithin(byte[] bytes, long budget, int minWidth, int minHeight) {
         if (bytes == null || bytes.length == 0) {
             return new Refused(Problem.EMPTY, "the image is empty (0 bytes): expected a " + ACCEPTED + " file");
         }
@@ -116,7 +151,7 @@ public record GuardedImageDecoder(long maxPixels) {
             if (pixels > budget) {
                 return new OverBudget(width, height);
             }
-            return read(reader, format);
+            return read(reader, format, subsampling(width, height, minWidth, minHeight));
         } catch (IOException e) {
             // Only closing the stream gets here, and an in-memory stream has nothing to fail on.
             return new Refused(Problem.CORRUPT, "the image cannot be read: " + describe(e));
@@ -125,12 +160,16 @@ public record GuardedImageDecoder(long maxPixels) {
         }
     }
 
-    private static Result read(ImageReader reader, Format format) {
+    private static Result read(ImageReader reader, Format format, int subsampling) {
         List<String> warnings = new ArrayList<>();
         reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
         BufferedImage image;
         try {
-            image = reader.read(0);
+            ImageReadParam param = reader.getDefaultReadParam();
+            if (subsampling > 1) {
+                param.setSourceSubsampling(subsampling, subsampling, 0, 0);
+            }
+            image = reader.read(0, param);
         } catch (IOException | RuntimeException e) {
             // Codecs report corrupt data as IIOException, but also as runtime exceptions (an index out of
             // bounds on a crafted file): either way the input is bad, not the program.

@@ -77,6 +77,44 @@ class GuardedImageDecoderTest {
     }
 
     @Test
+    void aLargeImageIsDecodedSubsampledTowardsTheSizeNeeded() {
+        // The reported case: a legal 4096×4095 PNG (16.8 Mpx, 64 MB as ARGB) for a 28×28 model, decoded at ≥ 56×56.
+        BufferedImage big = new BufferedImage(4096, 4095, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = big.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, 4096, 4095);
+        g.setColor(Color.BLACK);
+        g.fillRect(0, 0, 2048, 4095);
+        g.dispose();
+        byte[] png = ImageBytes.encode(big, "png");
+        big = null;
+        GuardedImageDecoder limit = new GuardedImageDecoder(4096L * 4096L);
+        assertThat(GuardedImageDecoder.subsampling(4096, 4095, 56, 56)).isEqualTo(73);
+        assertThat(GuardedImageDecoder.decodedPixels(4096, 4095, 56, 56)).isEqualTo(57L * 57L);
+
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        BufferedImage small = decoded(limit.decodeWithin(png, Long.MAX_VALUE, 56, 56));
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertThat(small.getWidth()).isEqualTo(57);
+        assertThat(small.getHeight()).isEqualTo(57);
+        assertThat(small.getRGB(5, 30) & 0xffffff).as("left half black").isEqualTo(0);
+        assertThat(small.getRGB(50, 30) & 0xffffff).as("right half white").isEqualTo(0xffffff);
+        assertThat(allocated).as("bytes allocated decoding; the full image alone is 64 MB").isLessThan(16L << 20);
+
+        // The budget (where to decode) still counts the declared pixels, which is what decoding costs.
+        assertThat(limit.decodeWithin(png, 128 * 128, 56, 56)).isEqualTo(new OverBudget(4096, 4095));
+        // Every format subsamples; an image under twice the size needed is decoded whole.
+        for (String format : new String[] {"png", "gif", "bmp", "jpeg"}) {
+            BufferedImage image = decoded(decoder.decodeWithin(ImageBytes.encode(picture(90, 60), format), Long.MAX_VALUE, 20, 20));
+            assertThat(image.getWidth()).as(format).isEqualTo(30);
+            assertThat(image.getHeight()).as(format).isEqualTo(20);
+            assertThat(decoded(decoder.decodeWithin(ImageBytes.encode(picture(39, 39), format), Long.MAX_VALUE, 20, 20))
+                    .getWidth()).as(format).isEqualTo(39);
+        }
+    }
+
+    @Test
     void namesWhatIsWrongWithBadBytes() {
         assertRefused(new byte[0], Problem.EMPTY, "empty");
         assertRefused(null, Problem.EMPTY, "empty");

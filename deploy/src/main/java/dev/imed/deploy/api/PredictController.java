@@ -81,18 +81,29 @@ public class PredictController {
         if (image == null || image.length == 0) {
             throw Rejected.invalid("the request body is empty: send the bytes of a PNG, JPEG, GIF or BMP image");
         }
-        if (topK != null && topK < 1) {
-            throw Rejected.invalid("topK must be at least 1, got " + topK);
+        if (topK != null) {
+            // Checked before any work is done; the class count cannot change to make it wrong: a version with
+            // another class list is refused unless the server allows schema changes, and then the check below
+            // still answers 400.
+            int classes = inference.current().map(m -> m.classNames().size()).orElse(Integer.MAX_VALUE);
+            if (topK < 1 || topK > classes) {
+                throw Rejected.invalid("the query parameter topK must be between 1 and "
+                        + (classes == Integer.MAX_VALUE ? "the number of classes" : classes + " (the number of classes)")
+                        + ", got " + topK);
+            }
         }
-        return inference.classifyImages(List.of(image), RequestThreads.eventLoopOf(request))
-                .thenApply(scores -> prediction(request, scores, topK));
+        CompletableFuture<Scores> scores = inference.classifyImages(List.of(image), RequestThreads.eventLoopOf(request));
+        CompletableFuture<Prediction> response = scores.thenApply(s -> prediction(request, s, topK));
+        // A client that has gone (the framework cancels its response) leaves no forward pass behind.
+        InferenceService.cancelTogether(response, scores);
+        return response;
     }
 
     private static Prediction prediction(HttpRequest<?> request, Scores scores, Integer topK) {
         int classes = scores.classes();
         int k = topK == null ? Math.min(DEFAULT_TOP_K, classes) : topK;
         if (k > classes) {
-            throw Rejected.invalid("topK must be between 1 and " + classes + " (the number of classes), got " + topK);
+            throw Rejected.invalid("the query parameter topK must be between 1 and " + classes + " (the number of classes), got " + topK);
         }
         List<Prediction.ClassProbability> top = new ArrayList<>(k);
         for (int label : scores.topK(0, k)) {

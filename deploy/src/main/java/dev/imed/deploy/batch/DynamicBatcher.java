@@ -190,7 +190,27 @@ public final class DynamicBatcher implements AutoCloseable {
         return batch;
     }
 
-    private void run(List<Job> batch) {
+    /**
+     * Runs one batch. Jobs already completed (their caller timed out or gave up) are skipped: a forward
+     * pass for an answer nobody waits for would only delay those who do.
+     */
+    private void run(List<Job> candidates) {
+        List<Job> batch = new ArrayList<>(candidates.size());
+        int skipped = 0;
+        for (Job job : candidates) {
+            if (job.result().isDone()) {
+                job.model().release();
+                skipped++;
+            } else {
+                batch.add(job);
+            }
+        }
+        if (skipped > 0) {
+            listener.jobsSkipped(skipped);
+        }
+        if (batch.isEmpty()) {
+            return;
+        }
         ServedModel model = batch.get(0).model();
         InputSpec spec = model.inputSpec();
         int perImage = spec.pixelsPerImage();

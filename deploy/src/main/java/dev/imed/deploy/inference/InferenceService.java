@@ -31,11 +31,12 @@ import java.util.concurrent.TimeoutException;
  * the forward pass.
  */
 public final class InferenceService {
+    /** The name of the bounded executor bean that decodes large images and parses large bodies. */
+    public static final String WORKERS = "imed-decode";
     /** The most images one request may carry; bigger jobs should be split by the client. */
     public static final int MAX_IMAGES_PER_REQUEST = 64;
     /** The most pixels (over all images of a request) decoded on the calling thread: 128×128. */
     public static final long INLINE_DECODE_PIXELS = 128 * 128;
-    private static final long RESULT_TIMEOUT_SECONDS = 60;
     /** The evaluation transforms are deterministic; the generator is only there to satisfy the signature. */
     private static final Random UNUSED_RANDOM = new Random(0);
 
@@ -43,12 +44,21 @@ public final class InferenceService {
     private final DynamicBatcher batcher;
     private final GuardedImageDecoder decoder;
     private final Executor worker;
+    private final Admission admission;
+    private final long timeoutNanos;
 
-    public InferenceService(LiveModel live, DynamicBatcher batcher, GuardedImageDecoder decoder, Executor worker) {
+    public InferenceService(LiveModel live, DynamicBatcher batcher, GuardedImageDecoder decoder, Executor worker,
+                            Admission admission, long timeoutMs) {
         this.live = live;
         this.batcher = batcher;
         this.decoder = decoder;
         this.worker = worker;
+        this.admission = admission;
+        this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+    }
+
+    public Admission admission() {
+        return admission;
     }
 
     /** A snapshot of what is being served, for metadata routes; empty while nothing is loaded. */
@@ -65,9 +75,27 @@ public final class InferenceService {
         }
     }
 
-    /** Decodes and classifies encoded images (PNG, JPEG, GIF, BMP); the result completes on {@code respondOn}. */
+    /**
+     * Decodes and classifies encoded images (PNG, JPEG, GIF, BMP); the result completes on {@code respondOn}.
+     * A request over the admission limits, or that finds every decoding worker busy, is refused at once
+     * as busy (503 with {@code Retry-After}).
+     */
     public CompletableFuture<Scores> classifyImages(List<byte[]> encoded, Executor respondOn) {
         checkCount(encoded.size());
+        Admission.Ticket ticket = admission.admit(encoded.size());
+        CompletableFuture<Scores> result;
+        try {
+            result = classifyAdmitted(encoded, respondOn, ticket);
+        } catch (RuntimeException e) {
+            ticket.close();
+            throw e;
+        }
+        result.whenComplete((scores, error) -> ticket.close());
+        return result;
+    }
+
+    private CompletableFuture<Scores> classifyAdmitted(List<byte[]> encoded, Executor respondOn, Admission.Ticket ticket) {
+        long deadline = System.nanoTime() + timeoutNanos;
         DynamicBatcher.Arrival arrival = batcher.expect();
         ServedModel model;
         try {
@@ -81,7 +109,9 @@ public final class InferenceService {
         Images images;
         boolean decoded;
         try {
-            images = new Images(model.inputSpec(), encoded);
+            // The input tensor is held until the batch is done.
+            ticket.reserve((long) encoded.size() * model.inputSpec().pixelsPerImage() * Float.BYTES);
+            images = new Images(model.inputSpec(), encoded, ticket);
             decoded = images.decode(INLINE_DECODE_PIXELS);
         } catch (RuntimeException e) {
             arrival.close();
@@ -92,21 +122,59 @@ public final class InferenceService {
             return withinTimeout(arrival.submit(model, images.tensor, encoded.size(), respondOn));
         }
         try {
-            return CompletableFuture.supplyAsync(() -> {
+            // The headers of the rest, read here (tens of µs each): bad ones are refused now, and the work
+            // they declare is admitted (or shed) before anything waits for a worker.
+            images.probeRest();
+        } catch (RuntimeException e) {
+            arrival.close();
+            model.release();
+            throw e;
+        }
+        try {
+            java.util.concurrent.atomic.AtomicReference<CompletableFuture<Scores>> inner = new java.util.concurrent.atomic.AtomicReference<>();
+            java.util.concurrent.atomic.AtomicBoolean abandoned = new java.util.concurrent.atomic.AtomicBoolean();
+            CompletableFuture<Scores> composed = CompletableFuture.supplyAsync(() -> {
                 try {
+                    if (abandoned.get()) {
+                        throw new Rejected(Rejected.Kind.BUSY, "the request was abandoned before it was decoded");
+                    }
+                    if (System.nanoTime() > deadline) {
+                        throw new Rejected(Rejected.Kind.BUSY, "the request waited " + timeoutNanos / 1_000_000
+                                + " ms for a decoding worker: the server is overloaded, retry shortly");
+                    }
                     images.decode(Long.MAX_VALUE);
                 } catch (RuntimeException e) {
                     arrival.close();
                     model.release();
                     throw e;
                 }
-                return withinTimeout(arrival.submit(model, images.tensor, encoded.size(), respondOn));
+                CompletableFuture<Scores> submitted = withinTimeout(arrival.submit(model, images.tensor, encoded.size(), respondOn));
+                inner.set(submitted);
+                return submitted;
             }, worker).thenCompose(result -> result);
+            composed.whenComplete((scores, error) -> {
+                if (composed.isCancelled()) {
+                    // A caller that has gone: skip the decode if it has not started, the forward pass if it has.
+                    abandoned.set(true);
+                    CompletableFuture<Scores> work = inner.get();
+                    if (work != null) {
+                        work.cancel(false);
+                    }
+                }
+            });
+            return composed;
         } catch (RejectedExecutionException e) {
             arrival.close();
             model.release();
-            throw new Rejected(Rejected.Kind.BUSY, "the server is busy: no worker can decode the images, retry shortly");
+            throw admission.shed(Admission.Shed.WORKERS, "every decoding worker is busy and their queue is full");
         }
+    }
+
+    /** The size an image must keep when decoded for {@code spec}: twice what its pipeline resizes to, so that resizing still smooths. */
+    static int[] decodeSize(InputSpec spec) {
+        return spec.resize() > 0
+                ? new int[] {2 * spec.resize(), 2 * spec.resize()}
+                : new int[] {2 * spec.width(), 2 * spec.height()};
     }
 
     /** A request's images, preprocessed into one tensor as far as a pixel budget allows. */
@@ -114,31 +182,74 @@ public final class InferenceService {
         private final InputSpec spec;
         private final List<Transform> steps;
         private final List<byte[]> encoded;
+        private final Admission.Ticket ticket;
+        private final int minWidth;
+        private final int minHeight;
         private final float[] tensor;
+        /** The declared width and height of each image not decoded inline, once {@link #probeRest} has read them. */
+        private final int[][] declared;
         private int done;
 
-        Images(InputSpec spec, List<byte[]> encoded) {
+        Images(InputSpec spec, List<byte[]> encoded, Admission.Ticket ticket) {
             this.spec = spec;
             this.steps = spec.evalTransforms();
             this.encoded = encoded;
+            this.ticket = ticket;
+            int[] size = decodeSize(spec);
+            this.minWidth = size[0];
+            this.minHeight = size[1];
             this.tensor = new float[encoded.size() * spec.pixelsPerImage()];
+            this.declared = new int[encoded.size()][];
         }
 
-        /** Decodes the remaining images while their pixels fit {@code budget}; true once all are done. */
+        /** Reads the headers of the images not decoded yet and reserves the pixels they declare. */
+        void probeRest() {
+            long total = 0;
+            for (int i = done; i < encoded.size(); i++) {
+                GuardedImageDecoder.BudgetedResult header = decoder.decodeWithin(encoded.get(i), 0, minWidth, minHeight);
+                if (header instanceof GuardedImageDecoder.Refused refused) {
+                    throw rejection(refused, i, encoded.size());
+                }
+                GuardedImageDecoder.OverBudget size = (GuardedImageDecoder.OverBudget) header;
+                declared[i] = new int[] {size.width(), size.height()};
+                total += size.pixels();
+            }
+            ticket.reservePixels(total);
+        }
+
+        /**
+         * Decodes the remaining images while their declared pixels fit {@code budget}; true once all are
+         * done. An image decoded off the event loop (budget unbounded) first reserves the memory its
+         * decoded (subsampled) pixels take, and gives it back once they are in the tensor.
+         */
         boolean decode(long budget) {
             long left = budget;
             while (done < encoded.size()) {
-                GuardedImageDecoder.BudgetedResult result = decoder.decodeWithin(encoded.get(done), left);
-                if (result instanceof GuardedImageDecoder.Refused refused) {
-                    throw rejection(refused, done, encoded.size());
+                byte[] bytes = encoded.get(done);
+                long reserved = 0;
+                int[] size = declared[done];
+                if (size != null) {
+                    reserved = GuardedImageDecoder.decodedPixels(size[0], size[1], minWidth, minHeight) * 4;
+                    ticket.reserve(reserved);
                 }
-                if (!(result instanceof GuardedImageDecoder.Decoded decoded)) {
-                    return false; // over the budget: the rest is decoded elsewhere
+                try {
+                    GuardedImageDecoder.BudgetedResult result = decoder.decodeWithin(bytes, left, minWidth, minHeight);
+                    if (result instanceof GuardedImageDecoder.Refused refused) {
+                        throw rejection(refused, done, encoded.size());
+                    }
+                    if (!(result instanceof GuardedImageDecoder.Decoded decoded)) {
+                        return false; // over the budget: the rest is decoded elsewhere
+                    }
+                    BufferedImage image = decoded.image();
+                    left -= (long) image.getWidth() * image.getHeight();
+                    spec.toTensor(image, steps, UNUSED_RANDOM, tensor, done * spec.pixelsPerImage());
+                    done++;
+                } finally {
+                    ticket.release(reserved);
+                    if (size != null) {
+                        ticket.releasePixels((long) size[0] * size[1]);
+                    }
                 }
-                BufferedImage image = decoded.image();
-                left -= (long) image.getWidth() * image.getHeight();
-                spec.toTensor(image, steps, UNUSED_RANDOM, tensor, done * spec.pixelsPerImage());
-                done++;
             }
             return true;
         }
@@ -149,6 +260,22 @@ public final class InferenceService {
      * input spec; the result completes on {@code respondOn}.
      */
     public CompletableFuture<Scores> classifyTensor(long[] shape, float[] data, Executor respondOn) {
+        int count = shape.length == 4 && shape[0] >= 1 ? (int) Math.min(shape[0], MAX_IMAGES_PER_REQUEST + 1L) : 1;
+        checkCount(count);
+        Admission.Ticket ticket = admission.admit(count);
+        CompletableFuture<Scores> result;
+        try {
+            ticket.reserve((long) data.length * Float.BYTES);
+            result = classifyTensorAdmitted(shape, data, respondOn);
+        } catch (RuntimeException e) {
+            ticket.close();
+            throw e;
+        }
+        result.whenComplete((scores, error) -> ticket.close());
+        return result;
+    }
+
+    private CompletableFuture<Scores> classifyTensorAdmitted(long[] shape, float[] data, Executor respondOn) {
         try (DynamicBatcher.Arrival arrival = batcher.expect()) {
             ServedModel model = acquire();
             try {
@@ -196,8 +323,10 @@ public final class InferenceService {
     }
 
     /** Bounds the wait and turns failures into what a client should see. */
-    private static CompletableFuture<Scores> withinTimeout(CompletableFuture<Scores> result) {
-        return result.orTimeout(RESULT_TIMEOUT_SECONDS, TimeUnit.SECONDS).handle((scores, error) -> {
+    private CompletableFuture<Scores> withinTimeout(CompletableFuture<Scores> result) {
+        // orTimeout completes the job's own future, so the batcher sees it is done and skips it; so does a
+        // cancellation of the future handed out (a caller that has gone).
+        CompletableFuture<Scores> handled = result.orTimeout(timeoutNanos, TimeUnit.NANOSECONDS).handle((scores, error) -> {
             if (error == null) {
                 return scores;
             }
@@ -206,9 +335,21 @@ public final class InferenceService {
                 throw rejected;
             }
             if (cause instanceof TimeoutException) {
-                throw new Rejected(Rejected.Kind.BUSY, "no result within " + RESULT_TIMEOUT_SECONDS + " s: the server is overloaded");
+                throw new Rejected(Rejected.Kind.BUSY, "no result within " + timeoutNanos / 1_000_000
+                        + " ms: the server is overloaded, retry shortly");
             }
             throw new IllegalStateException("inference failed: " + cause.getMessage(), cause);
+        });
+        cancelTogether(handled, result);
+        return handled;
+    }
+
+    /** When {@code outer} is cancelled, {@code inner} (the work it waits for) is cancelled too. */
+    public static void cancelTogether(CompletableFuture<?> outer, CompletableFuture<?> inner) {
+        outer.whenComplete((value, error) -> {
+            if (outer.isCancelled()) {
+                inner.cancel(false);
+            }
         });
     }
 }

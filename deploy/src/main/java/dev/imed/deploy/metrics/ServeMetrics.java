@@ -58,8 +58,38 @@ public final class ServeMetrics implements BatchListener {
                 .record(nanos, TimeUnit.NANOSECONDS);
     }
 
+    /** The time of the watcher's last successful registry poll, so that a monitor sees a watcher that stopped polling. */
+    public void watch(RegistryWatcher watcher) {
+        Gauge.builder("imed.registry.last.successful.poll", watcher, w -> w.lastSuccessfulPollMillis() / 1000.0)
+                .description("When the registry watcher last completed a poll (Unix time, seconds; 0: never)")
+                .baseUnit("seconds").strongReference(true).register(registry);
+    }
+
     public void reload(RegistryWatcher.Outcome outcome) {
         reloads.get(outcome).increment();
+    }
+
+    /** Admission: what is in flight, and the requests turned away by reason. */
+    public void admission(dev.imed.deploy.inference.Admission admission) {
+        Gauge.builder("imed.admission.images", admission, a -> a.imagesInFlight())
+                .description("Images admitted and not yet answered").strongReference(true).register(registry);
+        Gauge.builder("imed.admission.bytes", admission, a -> a.bytesInFlight())
+                .description("Bytes of decoded images, tensors and parsed JSON in flight").baseUnit("bytes")
+                .strongReference(true).register(registry);
+        Gauge.builder("imed.admission.pixels", admission, a -> a.pixelsInFlight())
+                .description("Pixels (as declared) of large images waiting for or in decoding").strongReference(true).register(registry);
+    }
+
+    /** A request turned away with 503 by admission control. */
+    public void shed(dev.imed.deploy.inference.Admission.Shed reason) {
+        Counter.builder("imed.admission.shed").description("Requests turned away as busy (503), by the limit they hit")
+                .tag("reason", reason.name().toLowerCase(java.util.Locale.ROOT)).register(registry).increment();
+    }
+
+    @Override
+    public void jobsSkipped(int jobs) {
+        Counter.builder("imed.batch.skipped").description("Queued requests not run because their caller had timed out or gone")
+                .register(registry).increment(jobs);
     }
 
     @Override

@@ -20,6 +20,49 @@ final class InferRequestParser {
 
     private InferRequestParser() {}
 
+    /** The deepest nesting a request needs: the object, inputs, an input, and a [N, 3, H, W] data array. */
+    static final int MAX_DEPTH = 8;
+
+    /**
+     * A cheap streaming pass over the body before it is parsed into a tree: it must be one JSON object,
+     * well-formed, nested at most {@value #MAX_DEPTH} deep, with nothing after it. Nothing is kept, so a
+     * malformed or hostile body is refused without the memory a tree of it would take.
+     */
+    static void precheck(byte[] body) {
+        if (body == null || body.length == 0) {
+            return; // parse() says what to send
+        }
+        try (com.fasterxml.jackson.core.JsonParser parser = MAPPER.getFactory().createParser(body)) {
+            com.fasterxml.jackson.core.JsonToken token = parser.nextToken();
+            if (token != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                throw Rejected.invalid("the body must be a JSON object with an \"inputs\" array");
+            }
+            int depth = 1;
+            while (depth > 0) {
+                token = parser.nextToken();
+                if (token == null) {
+                    throw Rejected.invalid("the body is not valid JSON: it ends before the object is closed");
+                }
+                if (token.isStructStart()) {
+                    if (++depth > MAX_DEPTH) {
+                        throw Rejected.invalid("the body is nested more than " + MAX_DEPTH + " levels deep: an inference "
+                                + "request needs at most [N, 3, H, W] inside inputs[0].data");
+                    }
+                } else if (token.isStructEnd()) {
+                    depth--;
+                }
+            }
+            if (parser.nextToken() != null) {
+                throw Rejected.invalid("the body holds more than one JSON value");
+            }
+        } catch (JsonProcessingException e) {
+            throw Rejected.invalid("the body is not valid JSON: " + e.getOriginalMessage().replaceAll("\\[Source: [^;]*; ", "[")
+                    + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()));
+        } catch (IOException e) {
+            throw Rejected.invalid("the body cannot be read as JSON: " + e.getMessage());
+        }
+    }
+
     static InferRequest parse(byte[] body) {
         if (body == null || body.length == 0) {
             throw Rejected.invalid("the request body is empty: send {\"inputs\": [{\"name\": \"input\", \"datatype\": \"FP32\", "

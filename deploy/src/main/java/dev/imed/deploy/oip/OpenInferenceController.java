@@ -17,7 +17,6 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
-import io.micronaut.scheduling.TaskExecutors;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -50,7 +49,13 @@ public class OpenInferenceController {
     private final String modelName;
     private final Executor worker;
 
-    public OpenInferenceController(InferenceService inference, ServeConfig config, @Named(TaskExecutors.BLOCKING) Executor worker) {
+    /**
+     * Parsing a JSON body into a tree takes up to this many times its size in memory (a number of two
+     * characters becomes a node of some 24 bytes); that much is reserved from admission control first.
+     */
+    static final int PARSE_MEMORY_FACTOR = 16;
+
+    public OpenInferenceController(InferenceService inference, ServeConfig config, @Named(InferenceService.WORKERS) java.util.concurrent.ExecutorService worker) {
         this.inference = inference;
         this.modelName = config.modelName();
         this.worker = worker;
@@ -119,17 +124,30 @@ public class OpenInferenceController {
         try {
             return CompletableFuture.supplyAsync(() -> infer(body, respondOn), worker).thenCompose(response -> response);
         } catch (RejectedExecutionException e) {
-            throw new Rejected(Rejected.Kind.BUSY, "the server is busy: no worker can parse the request, retry shortly");
+            throw inference.admission().shed(dev.imed.deploy.inference.Admission.Shed.WORKERS,
+                    "every worker is busy and their queue is full, none can parse the request");
         }
     }
 
     private CompletableFuture<Messages.InferResponse> infer(byte[] body, Executor respondOn) {
-        InferRequest request = InferRequestParser.parse(body);
+        // Checked with a streaming pass (no tree, no numbers kept) before the parse that builds the tree.
+        InferRequestParser.precheck(body);
+        InferRequest request;
+        if (body == null || body.length <= INLINE_PARSE_BYTES) {
+            request = InferRequestParser.parse(body);
+        } else {
+            try (var ticket = inference.admission().admit(0)) {
+                ticket.reserve((long) PARSE_MEMORY_FACTOR * body.length);
+                request = InferRequestParser.parse(body);
+            }
+        }
         CompletableFuture<Scores> scores = request.input() instanceof InferRequest.Fp32Tensor tensor
                 ? inference.classifyTensor(tensor.shape(), tensor.data(), respondOn)
                 : inference.classifyImages(((InferRequest.EncodedImages) request.input()).images(), respondOn);
-        return scores.thenApply(s -> new Messages.InferResponse(modelName, Long.toString(s.modelVersion()), request.id(),
-                outputs(s, request.outputs())));
+        CompletableFuture<Messages.InferResponse> response = scores.thenApply(s -> new Messages.InferResponse(modelName,
+                Long.toString(s.modelVersion()), request.id(), outputs(s, request.outputs())));
+        InferenceService.cancelTogether(response, scores);
+        return response;
     }
 
     private static List<Messages.OutputTensor> outputs(Scores scores, List<String> names) {

@@ -190,4 +190,32 @@ class DynamicBatcherTest {
     private static ServedModel retained(LiveModel live) {
         return live.acquire().orElseThrow();
     }
+
+    @Test
+    void aJobWhoseCallerHasGoneIsSkipped() throws Exception {
+        List<Integer> batchSizes = new CopyOnWriteArrayList<>();
+        List<Integer> skipped = new CopyOnWriteArrayList<>();
+        BatchListener listener = new BatchListener() {
+            @Override
+            public void batchDone(int images, int requests, long forwardNanos) {
+                batchSizes.add(images);
+            }
+
+            @Override
+            public void jobsSkipped(int jobs) {
+                skipped.add(jobs);
+            }
+        };
+        // maxBatch 2 and a minute's delay: with a request still "being prepared", the batch waits for its second job.
+        try (DynamicBatcher batcher = new DynamicBatcher(BatchPolicy.of(2, 60_000), listener)) {
+            DynamicBatcher.Arrival holding = batcher.expect();
+            CompletableFuture<Scores> gone = batcher.expect().submit(retained(first), tensor(0), 1, DIRECT);
+            gone.cancel(false); // the caller timed out or disconnected
+            CompletableFuture<Scores> waiting = batcher.expect().submit(retained(first), tensor(1), 1, DIRECT);
+            assertThat(waiting.get(60, TimeUnit.SECONDS).count()).isEqualTo(1);
+            holding.close();
+        }
+        assertThat(skipped).containsExactly(1);
+        assertThat(batchSizes).as("the forward pass ran for the waiting job alone").containsExactly(1);
+    }
 }

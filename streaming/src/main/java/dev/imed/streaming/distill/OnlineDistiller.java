@@ -29,8 +29,14 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * {@link StudentVersion}. Runs with parallelism 1: there is one student.
  *
  * <p>Operator state holds one byte array: the last published step, the student's parameters and
- * optimiser state with its step and image counts, and the images waiting for a full batch. A
- * restored job therefore continues training from the checkpoint, not from the starting bundle.
+ * optimiser state with its step and image counts, the images waiting for a full batch, the count of
+ * images streamed and the quality gate's held-out window. A restored job therefore continues training
+ * from the checkpoint, not from the starting bundle, and judges its versions on the same window.
+ *
+ * <p>Unless the gate is off ({@code holdoutEvery} 0), every {@code holdoutEvery}-th image streamed is
+ * kept out of training, in a window of the most recent ones; a version is published only if it passes
+ * the {@link dev.imed.distill.registry.QualityGate} on that window. A rejected version is logged and
+ * counted ({@code studentVersionsRejected}); training goes on.
  */
 public final class OnlineDistiller extends AbstractStreamOperator<StudentVersion>
         implements OneInputStreamOperator<TaughtBatch, StudentVersion>, BoundedOneInput {
@@ -49,6 +55,10 @@ public final class OnlineDistiller extends AbstractStreamOperator<StudentVersion
     private transient byte[] restored;
     private transient OnlineStudent student;
     private transient PendingExamples pending;
+    private transient HeldOutWindow heldOut;
+    /** Images streamed into this operator so far: every {@code holdoutEvery}-th is held out. */
+    private transient long streamed;
+    private transient Counter rejected;
     private transient StudentPublisher publisher;
     private transient long lastPublishedStep;
     private transient Deque<OnlineStudent.StepResult> recent;
@@ -96,6 +106,7 @@ public final class OnlineDistiller extends AbstractStreamOperator<StudentVersion
         super.open();
         Bundle starting = Bundle.open(Path.of(studentDir));
         pending = new PendingExamples();
+        heldOut = new HeldOutWindow(settings.window());
         recent = new ArrayDeque<>();
         if (restored == null) {
             student = OnlineStudent.start(starting, settings, teacherWidth);
@@ -106,6 +117,11 @@ public final class OnlineDistiller extends AbstractStreamOperator<StudentVersion
                 in.readFully(snapshot);
                 student = OnlineStudent.restore(starting, settings, teacherWidth, snapshot);
                 pending.read(in);
+                if (in.available() > 0) {
+                    // Checkpoints from before the quality gate end here.
+                    streamed = in.readLong();
+                    heldOut.read(in);
+                }
             }
             restored = null;
         }
@@ -120,6 +136,8 @@ public final class OnlineDistiller extends AbstractStreamOperator<StudentVersion
         group.gauge("studentLoss", (Gauge<Double>) () -> lossGauge);
         group.gauge("studentVersion", (Gauge<Long>) () -> versionGauge);
         published = group.counter("studentVersionsPublished");
+        rejected = group.counter("studentVersionsRejected");
+        group.gauge("qualityGateWindow", (Gauge<Integer>) () -> heldOut.size());
     }
 
     @Override
@@ -128,7 +146,19 @@ public final class OnlineDistiller extends AbstractStreamOperator<StudentVersion
         if (!batch.teacherSha().equals(teacherSha)) {
             throw new IllegalStateException("a batch labelled by teacher " + batch.teacherSha() + ", expected " + teacherSha);
         }
-        pending.add(batch);
+        int pixels = batch.pixelsPerImage();
+        int width = batch.featureWidth();
+        int classes = batch.classes();
+        for (int i = 0; i < batch.size(); i++) {
+            streamed++;
+            float[] image = slice(batch.images(), i, pixels);
+            float[] logits = slice(batch.logits(), i, classes);
+            if (settings.gated() && streamed % settings.holdoutEvery() == 0) {
+                heldOut.add(image, logits);
+            } else {
+                pending.add(image, slice(batch.features(), i, width), logits);
+            }
+        }
         while (pending.size() >= settings.batchSize()) {
             step(pending.take(settings.batchSize()));
         }
@@ -160,13 +190,26 @@ public final class OnlineDistiller extends AbstractStreamOperator<StudentVersion
         }
     }
 
+    private static float[] slice(float[] all, int row, int width) {
+        float[] one = new float[width];
+        System.arraycopy(all, row * width, one, 0, width);
+        return one;
+    }
+
+    /** Publishes the student if it passes the quality gate (when the stream has one); a rejected version is counted, and training goes on. */
     private void publish() {
         double loss = recent.isEmpty() ? Double.NaN : recent.peekLast().loss();
-        StudentVersion version = publisher.publish(student, teacherSha, agreement(), loss);
+        lastPublishedStep = student.steps();
+        java.util.Optional<StudentVersion> outcome = publisher.publish(student, teacherSha, agreement(), loss,
+                settings.gated() ? heldOut : null);
+        if (outcome.isEmpty()) {
+            rejected.inc();
+            return;
+        }
+        StudentVersion version = outcome.get();
         versionGauge = version.version();
         published.inc();
         output.collect(new StreamRecord<>(version));
-        lastPublishedStep = student.steps();
     }
 
     /** Agreement over the recent steps, measured before each update (so on images the student had not learned from). */
@@ -190,6 +233,8 @@ public final class OnlineDistiller extends AbstractStreamOperator<StudentVersion
             out.writeInt(snapshot.length);
             out.write(snapshot);
             pending.write(out);
+            out.writeLong(streamed);
+            heldOut.write(out);
         }
         state.update(List.of(bytes.toByteArray()));
     }

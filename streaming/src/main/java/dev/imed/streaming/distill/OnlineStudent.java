@@ -15,6 +15,7 @@ import ai.djl.training.ParameterStore;
 import dev.imed.core.bundle.Bundle;
 import dev.imed.core.bundle.Manifest;
 import dev.imed.core.device.Devices;
+import dev.imed.core.model.Classifier;
 import dev.imed.core.transform.InputSpec;
 import dev.imed.distill.student.Student;
 import dev.imed.distill.train.DistillationLoss;
@@ -215,6 +216,39 @@ public final class OnlineStudent implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         return bytes.toByteArray();
+    }
+
+    /**
+     * The student as it is now, in inference mode (batch norm on its running statistics), for judging
+     * it; it shares this student's parameters and manager, so it needs no closing.
+     */
+    public Classifier classifier(List<String> classNames) {
+        return new Classifier() {
+            @Override
+            public List<String> classNames() {
+                return classNames;
+            }
+
+            @Override
+            public InputSpec inputSpec() {
+                return spec;
+            }
+
+            @Override
+            public NDManager manager() {
+                return manager;
+            }
+
+            @Override
+            public NDArray logits(NDArray images) {
+                return net.forward(store, new NDList(images), false).get(1);
+            }
+
+            @Override
+            public void close() {
+                // Owned by the online student.
+            }
+        };
     }
 
     public ComponentNet network() {

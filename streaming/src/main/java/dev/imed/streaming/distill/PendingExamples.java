@@ -31,6 +31,11 @@ final class PendingExamples {
         }
     }
 
+    /** One image with the teacher's feature and logits for it. */
+    void add(float[] image, float[] features, float[] logits) {
+        queue.add(new Example(image, features, logits));
+    }
+
     int size() {
         return queue.size();
     }

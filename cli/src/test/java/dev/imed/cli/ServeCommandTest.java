@@ -1,0 +1,59 @@
+package dev.imed.cli;
+
+import static dev.imed.cli.EvaluateSuiteCommandTest.run;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.imed.deploy.ServeConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code imed serve}'s exposure and key options; failures are exit 2 with one line naming the problem. */
+class ServeCommandTest {
+    @TempDir
+    Path dir;
+
+    private ServeConfig config(String... args) {
+        ServeCommand command = new ServeCommand();
+        new CommandLine(command).parseArgs(args);
+        return command.config();
+    }
+
+    @Test
+    void theKeyComesFromAFileAndExposureNeedsOne() throws Exception {
+        Path keyFile = dir.resolve("key");
+        Files.writeString(keyFile, "  s3cret \nignored second line\n");
+        ServeConfig keyed = config("--registry", dir.toString(), "--host", "0.0.0.0", "--api-key-file", keyFile.toString());
+        assertThat(keyed.apiKey()).isEqualTo("s3cret");
+        assertThat(keyed.readTimeoutSeconds()).isEqualTo(30);
+        assertThat(keyed.idleTimeoutSeconds()).isEqualTo(60);
+        assertThat(config("--registry", dir.toString(), "--host", "0.0.0.0", "--insecure").apiKey()).isNull();
+        assertThat(config("--registry", dir.toString(), "--allow-schema-change", "--max-queued-images", "7", "--max-decoded-mb", "9")
+                .maxQueuedImages()).isEqualTo(7);
+        assertThatThrownBy(() -> config("--registry", dir.toString(), "--api-key-file", keyFile.toString(), "--api-key", "x"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not both");
+    }
+
+    @Test
+    void badInputExitsTwoNamingTheProblem() throws Exception {
+        var open = run("serve", "--registry", dir.toString(), "--host", "0.0.0.0");
+        assertThat(open.code()).isEqualTo(2);
+        assertThat(open.err()).contains("refusing to serve on 0.0.0.0 without an API key", "--insecure");
+
+        var missing = run("serve", "--registry", dir.toString(), "--api-key-file", dir.resolve("nope").toString());
+        assertThat(missing.code()).isEqualTo(2);
+        assertThat(missing.err()).contains("--api-key-file", "cannot read it");
+
+        Path empty = Files.writeString(dir.resolve("empty"), "\n");
+        var blank = run("serve", "--registry", dir.toString(), "--api-key-file", empty.toString());
+        assertThat(blank.code()).isEqualTo(2);
+        assertThat(blank.err()).contains("the file is empty");
+
+        var noRegistry = run("serve", "--registry", dir.resolve("none").toString());
+        assertThat(noRegistry.code()).isEqualTo(2);
+        assertThat(noRegistry.err()).contains("does not exist");
+    }
+}
