@@ -727,6 +727,9 @@ def cmd_teacher(args):
     averaging = accuracy(F.softmax(comp_logits, 2).mean(1), target.labels)
     votes = F.one_hot(comp_logits.argmax(2), classes).float().mean(1) + F.softmax(comp_logits, 2).mean(1) * 1e-3
     vote = accuracy(votes, target.labels)
+    picks = z_t.argmax(1)
+    agreement = [round(100.0 * (picks == comp_logits[:, i].argmax(1)).float().mean().item(), 2) for i in range(len(components))]
+    agreement_avg = round(100.0 * (picks == F.softmax(comp_logits, 2).mean(1).argmax(1)).float().mean().item(), 2)
     log("teacher %s->%s seed %d: target %.2f (components %s, averaging %.2f, vote %.2f)"
         % (source.name, target.name, args.seed, target_acc, comp_acc, averaging, vote))
     if args.save:
@@ -742,6 +745,7 @@ def cmd_teacher(args):
                    "components": [{"path": os.path.abspath(p), "method": meta["method"], "seed": meta["seed"],
                                    "targetAccuracy": a} for p, (_, meta), a in zip(args.components, loaded, comp_acc)],
                    "componentAccuracies": comp_acc, "averagingAccuracy": averaging, "voteAccuracy": vote,
+                   "agreementWithComponents": agreement, "agreementWithAveraging": agreement_avg,
                    "lossCurve": curve})
     result.update(summary)
     write_json(args.json, result)
