@@ -110,7 +110,9 @@ public final class SuitePresets {
         require(t != null, where, "needs a teacher section");
         try {
             require(FusionKind.parse(t.fusion() == null ? "" : t.fusion()).trained(), where,
-                    "teacher.fusion must be a trained fusion (imed, global or fc); averaging and vote are always reported");
+                    "teacher.fusion must be a trained fusion (" + String.join(", ", FusionKind.trainedNames())
+                            + "); " + String.join(" and ", FusionKind.all().stream().filter(k -> !k.trained()).map(FusionKind::id).toList())
+                            + " are always reported");
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(where + ": teacher: " + e.getMessage());
         }
