@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code imed bench …}: speed measured against a baseline in the same run. */
-@Command(name = "bench", description = "Benchmarks that print ratios against a baseline measured in the same run.",
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print ratios against a baseline measured in the same run.",
         subcommands = {BenchCommand.Train.class, BenchCommand.Teacher.class, BenchCommand.Serve.class, BenchCommand.Stream.class})
 final class BenchCommand {
 
@@ -84,8 +84,13 @@ final class BenchCommand {
     static final class Teacher implements Callable<Integer> {
         @Option(names = "--components", defaultValue = "3", description = "K (default: ${DEFAULT-VALUE})")
         int components;
-        @Option(names = {"--batch-size", "--batch"}, defaultValue = "256", description = "batch size (default: ${DEFAULT-VALUE})")
-        int batch;
+        @Option(names = "--batch-size", description = "batch size (default: ${DEFAULT-VALUE})")
+        int batch = 256;
+        /** The old name, hidden from help but still accepted. */
+        @Option(names = "--batch", hidden = true)
+        void batchAlias(int value) {
+            batch = value;
+        }
         @Option(names = "--rounds", defaultValue = "20", description = "timed batches per measurement (default: ${DEFAULT-VALUE})")
         int rounds;
 
@@ -120,8 +125,13 @@ final class BenchCommand {
         Path student;
         @Option(names = "--images", defaultValue = "3000", description = "mnist5k images streamed (default: ${DEFAULT-VALUE})")
         int images;
-        @Option(names = {"--batch-size", "--batch"}, defaultValue = "32", description = "teacher batch (default: ${DEFAULT-VALUE})")
-        int batch;
+        @Option(names = "--batch-size", description = "teacher batch (default: ${DEFAULT-VALUE})")
+        int batch = 32;
+        /** The old name, hidden from help but still accepted. */
+        @Option(names = "--batch", hidden = true)
+        void batchAlias(int value) {
+            batch = value;
+        }
         @Option(names = "--rounds", defaultValue = "3", description = "alternating measured rounds (default: ${DEFAULT-VALUE})")
         int rounds;
         @Option(names = "--work", defaultValue = "target/stream-bench", description = "scratch directory (default: ${DEFAULT-VALUE})")

@@ -11,13 +11,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code imed data …}: look at a domain or write it out. */
-@Command(name = "data", description = "Inspect, export or picture a domain.",
+@Command(name = "data", mixinStandardHelpOptions = true, description = "Inspect, export or picture a domain.",
         subcommands = {DataCommand.Info.class, DataCommand.Export.class, DataCommand.Show.class})
 final class DataCommand {
 
     @Command(name = "info", mixinStandardHelpOptions = true, description = "Print a domain's size and classes.")
     static final class Info implements Callable<Integer> {
-        @Parameters(paramLabel = "DOMAIN", description = "syn, mnist5k, uci1797, folder:DIR, office31:DIR, officehome:DIR, visda:DIR, list:FILE")
+        @Parameters(paramLabel = "DOMAIN", completionCandidates = PluginNames.Layouts.class,
+                description = "a built-in domain (syn, mnist5k, uci1797) or LAYOUT:PATH, LAYOUT one of ${COMPLETION-CANDIDATES}")
         String domain;
 
         @Override

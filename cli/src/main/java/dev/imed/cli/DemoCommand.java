@@ -32,14 +32,29 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--out", defaultValue = "runs/demo", description = "run directory: report and bundles (default: ${DEFAULT-VALUE})")
     Path out;
-    @Option(names = {"--component-iters", "--iters"}, defaultValue = "" + COMPONENT_ITERATIONS,
+    @Option(names = "--component-iterations",
             description = "iterations per component (default: ${DEFAULT-VALUE})")
-    int componentIterations;
-    @Option(names = "--teacher-iters", defaultValue = "" + TEACHER_ITERATIONS, description = "teacher iterations (default: ${DEFAULT-VALUE})")
-    int teacherIterations;
-    @Option(names = "--student-iters", defaultValue = "" + STUDENT_ITERATIONS,
+    int componentIterations = COMPONENT_ITERATIONS;
+    /** The old names, hidden from help but still accepted. */
+    @Option(names = {"--component-iters", "--iters"}, hidden = true)
+    void componentIters(int value) {
+        componentIterations = value;
+    }
+    @Option(names = "--teacher-iterations", description = "teacher iterations (default: ${DEFAULT-VALUE})")
+    int teacherIterations = TEACHER_ITERATIONS;
+    /** The old name, hidden from help but still accepted. */
+    @Option(names = "--teacher-iters", hidden = true)
+    void teacherIters(int value) {
+        teacherIterations = value;
+    }
+    @Option(names = "--student-iterations",
             description = "iterations per student, distilled and source-only (default: ${DEFAULT-VALUE})")
-    int studentIterations;
+    int studentIterations = STUDENT_ITERATIONS;
+    /** The old name, hidden from help but still accepted. */
+    @Option(names = "--student-iters", hidden = true)
+    void studentIters(int value) {
+        studentIterations = value;
+    }
     @Option(names = "--seeds", defaultValue = "1", description = "seeds (default: ${DEFAULT-VALUE})")
     int seeds;
     @Option(names = "--baselines", split = ",", defaultValue = "",

@@ -28,10 +28,16 @@ final class DistillCommand implements Callable<Integer> {
     String target;
     @Option(names = "--out", required = true, description = "student bundle directory to write")
     Path out;
-    @Option(names = "--backbone", defaultValue = "student-cnn", description = "student-cnn (digits), resnet18, torchscript:FILE (default: ${DEFAULT-VALUE})")
+    @Option(names = "--backbone", defaultValue = "student-cnn", completionCandidates = PluginNames.Backbones.class,
+            description = "one of ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
     String backbone;
-    @Option(names = {"--iterations", "--iters"}, defaultValue = "2000", description = "iteration budget (default: ${DEFAULT-VALUE})")
-    int iterations;
+    @Option(names = "--iterations", description = "iteration budget (default: ${DEFAULT-VALUE})")
+    int iterations = 2000;
+    /** The old name, hidden from help but still accepted. */
+    @Option(names = "--iters", hidden = true)
+    void iters(int value) {
+        iterations = value;
+    }
     @Option(names = "--seed", defaultValue = "0", description = "seed (default: ${DEFAULT-VALUE})")
     long seed;
     @Option(names = "--publish", description = "also publish the student as the next version of this registry directory, "

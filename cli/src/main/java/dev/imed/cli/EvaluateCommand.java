@@ -64,12 +64,27 @@ final class EvaluateCommand implements Callable<Integer> {
     List<String> tasks;
     @Option(names = "--seeds", description = "seeds per task (default: the preset's)")
     Integer seeds;
-    @Option(names = "--component-iters", description = "iterations per component (default: the preset's)")
+    @Option(names = "--component-iterations", description = "iterations per component (default: the preset's)")
     Integer componentIterations;
-    @Option(names = "--teacher-iters", description = "teacher iterations (default: the preset's)")
+    /** The old name, hidden from help but still accepted. */
+    @Option(names = "--component-iters", hidden = true)
+    void componentIters(Integer value) {
+        componentIterations = value;
+    }
+    @Option(names = "--teacher-iterations", description = "teacher iterations (default: the preset's)")
     Integer teacherIterations;
-    @Option(names = "--student-iters", description = "iterations per student (default: the preset's)")
+    /** The old name, hidden from help but still accepted. */
+    @Option(names = "--teacher-iters", hidden = true)
+    void teacherIters(Integer value) {
+        teacherIterations = value;
+    }
+    @Option(names = "--student-iterations", description = "iterations per student (default: the preset's)")
     Integer studentIterations;
+    /** The old name, hidden from help but still accepted. */
+    @Option(names = "--student-iters", hidden = true)
+    void studentIters(Integer value) {
+        studentIterations = value;
+    }
     @Option(names = "--work", description = "where bundles live and are reused across runs (default: OUT/work)")
     Path work;
     @Option(names = "--out", description = "report directory (suite mode)")

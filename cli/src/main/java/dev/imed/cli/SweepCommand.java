@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code imed sweep components}: the component table over tasks, methods and seeds. */
-@Command(name = "sweep", description = "Train and tabulate many runs.", subcommands = {SweepCommand.Components.class, SweepCommand.Teachers.class})
+@Command(name = "sweep", mixinStandardHelpOptions = true, description = "Train and tabulate many runs.", subcommands = {SweepCommand.Components.class, SweepCommand.Teachers.class})
 final class SweepCommand {
 
     @Command(name = "components", mixinStandardHelpOptions = true,
@@ -22,12 +22,18 @@ final class SweepCommand {
                 description = "comma-separated SOURCE->TARGET (default: ${DEFAULT-VALUE})")
         String tasks;
         @Option(names = "--methods", defaultValue = "source-only,dann,cdan,cdan+e,mcc",
-                description = "comma-separated methods (default: ${DEFAULT-VALUE})")
+                completionCandidates = PluginNames.Methods.class,
+                description = "comma-separated methods among ${COMPLETION-CANDIDATES} and their + combinations (default: ${DEFAULT-VALUE})")
         String methods;
         @Option(names = "--seeds", defaultValue = "1", description = "seeds 0..N-1 (default: ${DEFAULT-VALUE})")
         int seeds;
-        @Option(names = {"--iterations", "--iters"}, defaultValue = "2000", description = "iterations per component (default: ${DEFAULT-VALUE})")
-        int iterations;
+        @Option(names = "--iterations", description = "iterations per component (default: ${DEFAULT-VALUE})")
+        int iterations = 2000;
+        /** The old name, hidden from help but still accepted. */
+        @Option(names = "--iters", hidden = true)
+        void iters(int value) {
+            iterations = value;
+        }
         @Option(names = "--work", defaultValue = "runs/components", description = "where bundles are kept and reused (default: ${DEFAULT-VALUE})")
         Path work;
         @Option(names = "--out", required = true, description = "report directory")
@@ -40,7 +46,7 @@ final class SweepCommand {
                     LongStream.range(0, seeds).boxed().toList(),
                     task -> ComponentConfig.digits("source-only", task.source(), task.target()).withIterations(iterations));
             String command = "./imed sweep components --tasks " + tasks + " --methods " + methods + " --seeds " + seeds
-                    + " --iters " + iterations + " --out " + out;
+                    + " --iterations " + iterations + " --out " + out;
             ComponentSweep.write(out, runs, command);
             System.out.println(ComponentSweep.markdown(runs));
             System.out.println("report: " + out.resolve("results.md"));
@@ -56,14 +62,25 @@ final class SweepCommand {
         String tasks;
         @Option(names = "--ensembles", defaultValue = "mixed,authors", description = "mixed (dann, cdan, mcc) and/or authors (3× cdan+mcc) (default: ${DEFAULT-VALUE})")
         String ensembles;
-        @Option(names = "--fusions", defaultValue = "average,vote,global,fc,imed", description = "fusions to train (default: ${DEFAULT-VALUE})")
+        @Option(names = "--fusions", defaultValue = "average,vote,global,fc,imed", completionCandidates = PluginNames.Fusions.class,
+                description = "comma-separated fusions among ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
         String fusions;
         @Option(names = "--seeds", defaultValue = "3", description = "seeds 0..N-1 (default: ${DEFAULT-VALUE})")
         int seeds;
-        @Option(names = "--component-iters", defaultValue = "1000", description = "iterations per component (default: ${DEFAULT-VALUE})")
-        int componentIterations;
-        @Option(names = "--teacher-iters", defaultValue = "500", description = "iterations per teacher (default: ${DEFAULT-VALUE})")
-        int teacherIterations;
+        @Option(names = "--component-iterations", description = "iterations per component (default: ${DEFAULT-VALUE})")
+        int componentIterations = 1000;
+        /** The old name, hidden from help but still accepted. */
+        @Option(names = "--component-iters", hidden = true)
+        void componentIters(int value) {
+            componentIterations = value;
+        }
+        @Option(names = "--teacher-iterations", description = "iterations per teacher (default: ${DEFAULT-VALUE})")
+        int teacherIterations = 500;
+        /** The old name, hidden from help but still accepted. */
+        @Option(names = "--teacher-iters", hidden = true)
+        void teacherIters(int value) {
+            teacherIterations = value;
+        }
         @picocli.CommandLine.Mixin
         TeacherLossOptions loss;
         @Option(names = "--work", defaultValue = "runs", description = "where bundles are kept and reused (default: ${DEFAULT-VALUE})")
@@ -81,7 +98,7 @@ final class SweepCommand {
                     c -> c.withIterations(componentIterations),
                     t -> loss.apply(t.withIterations(teacherIterations)), details);
             String command = "./imed sweep teachers --tasks " + tasks + " --ensembles " + ensembles + " --fusions " + fusions
-                    + " --seeds " + seeds + " --component-iters " + componentIterations + " --teacher-iters " + teacherIterations
+                    + " --seeds " + seeds + " --component-iterations " + componentIterations + " --teacher-iterations " + teacherIterations
                     + " " + loss.describe() + " --out " + out;
             dev.imed.fusion.experiment.TeacherSweep.write(out, entries, details, command);
             System.out.println(dev.imed.fusion.experiment.TeacherSweep.markdown(entries));

@@ -9,32 +9,45 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code imed train …}: train one model and write its bundle. */
-@Command(name = "train", description = "Train a component or a teacher.",
+@Command(name = "train", mixinStandardHelpOptions = true, description = "Train a component or a teacher.",
         subcommands = {TrainCommand.Component.class, TrainCommand.TeacherCommand.class})
 final class TrainCommand {
 
     @Command(name = "component", mixinStandardHelpOptions = true,
             description = "Train one component model with a UDA method and write its bundle.")
     static final class Component implements Callable<Integer> {
-        @Option(names = "--method", required = true, description = "source-only (source batch only), source-only-shared-bn "
-                + "(target batch forwarded through BatchNorm too), dann, cdan, cdan+e, mcc; combine with +, e.g. cdan+mcc")
+        @Option(names = "--method", required = true, completionCandidates = PluginNames.Methods.class,
+                description = "one of ${COMPLETION-CANDIDATES}, or several combined with +, e.g. cdan+mcc; source-only forwards the "
+                        + "source batch only, source-only-shared-bn the target batch too (through BatchNorm)")
         String method;
-        @Option(names = "--source", required = true, description = "labelled source domain (e.g. syn, folder:DIR, office31:ROOT/amazon)")
+        @Option(names = "--source", required = true, description = "labelled source domain (e.g. syn, folder:DIR, office31:ROOT/amazon; "
+                + "see imed data info --help)")
         String source;
         @Option(names = "--target", required = true, description = "unlabelled target domain")
         String target;
         @Option(names = "--out", required = true, description = "bundle directory to write")
         Path out;
-        @Option(names = "--backbone", description = "lenet (digits), resnet18, resnet50, torchscript:FILE (default: ${DEFAULT-VALUE})", defaultValue = "lenet")
+        @Option(names = "--backbone", completionCandidates = PluginNames.Backbones.class,
+                description = "one of ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})", defaultValue = "lenet")
         String backbone;
-        @Option(names = {"--iterations", "--iters"}, description = "iteration budget (default: ${DEFAULT-VALUE})", defaultValue = "2000")
-        int iterations;
+        @Option(names = "--iterations", description = "iteration budget (default: ${DEFAULT-VALUE})")
+        int iterations = 2000;
+        /** The old name, hidden from help but still accepted. */
+        @Option(names = "--iters", hidden = true)
+        void iters(int value) {
+            iterations = value;
+        }
         @Option(names = "--seed", defaultValue = "0", description = "seed (default: ${DEFAULT-VALUE})")
         long seed;
         @Option(names = "--lr", defaultValue = "0.01", description = "base learning rate (default: ${DEFAULT-VALUE})")
         float lr;
-        @Option(names = {"--batch-size", "--batch"}, defaultValue = "32", description = "images per domain per step (default: ${DEFAULT-VALUE})")
-        int batch;
+        @Option(names = "--batch-size", description = "images per domain per step (default: ${DEFAULT-VALUE})")
+        int batch = 32;
+        /** The old name, hidden from help but still accepted. */
+        @Option(names = "--batch", hidden = true)
+        void batchAlias(int value) {
+            batch = value;
+        }
         @Option(names = "--trade-off", defaultValue = "1", description = "multiplies each adaptation loss's own weight "
                 + "(DANN 0.1, the others 1) (default: ${DEFAULT-VALUE})")
         float tradeOff;
@@ -70,12 +83,18 @@ final class TrainCommand {
         String target;
         @Option(names = "--out", required = true, description = "bundle directory to write")
         Path out;
-        @Option(names = "--fusion", defaultValue = "imed", description = "imed, global, fc, average, vote (default: ${DEFAULT-VALUE})")
+        @Option(names = "--fusion", defaultValue = "imed", completionCandidates = PluginNames.Fusions.class,
+                description = "one of ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
         String fusion;
         @Option(names = "--layers", defaultValue = "2", description = "fusion layers 1..3 (default: ${DEFAULT-VALUE})")
         int layers;
-        @Option(names = {"--iterations", "--iters"}, defaultValue = "1000", description = "iteration budget (default: ${DEFAULT-VALUE})")
-        int iterations;
+        @Option(names = "--iterations", description = "iteration budget (default: ${DEFAULT-VALUE})")
+        int iterations = 1000;
+        /** The old name, hidden from help but still accepted. */
+        @Option(names = "--iters", hidden = true)
+        void iters(int value) {
+            iterations = value;
+        }
         @picocli.CommandLine.Mixin
         TeacherLossOptions loss;
         @Option(names = "--seed", defaultValue = "0", description = "seed (default: ${DEFAULT-VALUE})")

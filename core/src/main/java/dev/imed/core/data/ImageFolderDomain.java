@@ -1,5 +1,6 @@
 package dev.imed.core.data;
 
+import com.google.auto.service.AutoService;
 import java.io.IOException;
 import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
@@ -92,5 +93,19 @@ public final class ImageFolderDomain extends FileDomain {
             }
         }
         return false;
+    }
+
+    /** A directory of class sub-directories of images: {@code folder:DIR}. */
+    @AutoService(DomainLayout.class)
+    public static final class Layout implements DomainLayout {
+        @Override
+        public String name() {
+            return "folder";
+        }
+
+        @Override
+        public Domain open(Path path) {
+            return ImageFolderDomain.open(path);
+        }
     }
 }

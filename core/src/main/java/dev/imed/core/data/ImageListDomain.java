@@ -1,5 +1,6 @@
 package dev.imed.core.data;
 
+import com.google.auto.service.AutoService;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -167,5 +168,19 @@ public final class ImageListDomain extends FileDomain {
             }
         }
         return -1;
+    }
+
+    /** A list file of {@code path label} lines: {@code list:FILE}. */
+    @AutoService(DomainLayout.class)
+    public static final class Layout implements DomainLayout {
+        @Override
+        public String name() {
+            return "list";
+        }
+
+        @Override
+        public Domain open(Path path) {
+            return ImageListDomain.open(path);
+        }
     }
 }

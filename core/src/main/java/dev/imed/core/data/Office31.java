@@ -1,5 +1,6 @@
 package dev.imed.core.data;
 
+import com.google.auto.service.AutoService;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -32,5 +33,19 @@ public final class Office31 extends FileDomain {
         throw DatasetException.at(dir, "no images/ sub-directory: expected an Office-31 domain directory "
                 + "ROOT/<domain>/images/<class>/*.jpg"
                 + (isRoot ? "; this is the Office-31 root, pass ROOT/amazon, ROOT/dslr or ROOT/webcam" : ""));
+    }
+
+    /** Office-31's layout: {@code office31:ROOT/amazon}. */
+    @AutoService(DomainLayout.class)
+    public static final class Layout implements DomainLayout {
+        @Override
+        public String name() {
+            return "office31";
+        }
+
+        @Override
+        public Domain open(Path path) {
+            return Office31.open(path);
+        }
     }
 }

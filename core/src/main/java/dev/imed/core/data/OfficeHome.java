@@ -1,5 +1,6 @@
 package dev.imed.core.data;
 
+import com.google.auto.service.AutoService;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +40,20 @@ public final class OfficeHome extends FileDomain {
             return children.anyMatch(Files::isDirectory);
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    /** Office-Home's layout: {@code officehome:ROOT/Art}. */
+    @AutoService(DomainLayout.class)
+    public static final class Layout implements DomainLayout {
+        @Override
+        public String name() {
+            return "officehome";
+        }
+
+        @Override
+        public Domain open(Path path) {
+            return OfficeHome.open(path);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.imed.core.data;
 
+import com.google.auto.service.AutoService;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -109,5 +110,19 @@ public final class VisDa extends FileDomain {
             names.add(directory);
         }
         return names;
+    }
+
+    /** VisDA-2017's layout: {@code visda:ROOT/validation}. */
+    @AutoService(DomainLayout.class)
+    public static final class Layout implements DomainLayout {
+        @Override
+        public String name() {
+            return "visda";
+        }
+
+        @Override
+        public Domain open(Path path) {
+            return VisDa.open(path);
+        }
     }
 }

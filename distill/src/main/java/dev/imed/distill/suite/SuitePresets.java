@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imed.core.bundle.Json;
+import dev.imed.ensemble.backbone.Backbones;
 import dev.imed.ensemble.method.Methods;
 import dev.imed.fusion.net.FusionKind;
 import java.io.IOException;
@@ -94,6 +95,7 @@ public final class SuitePresets {
         SuitePreset.ComponentSettings c = p.components();
         require(c != null, where, "needs a components section");
         require(c.backbone() != null, where, "components.backbone is missing");
+        requireBackbone(c.backbone(), where, "components");
         require(c.members().size() >= 2, where, "components.members needs at least 2 methods to fuse, got " + c.members());
         Set<String> methods = new HashSet<>();
         for (String m : concat(c.members(), c.baselines())) {
@@ -110,7 +112,9 @@ public final class SuitePresets {
         require(t != null, where, "needs a teacher section");
         try {
             require(FusionKind.parse(t.fusion() == null ? "" : t.fusion()).trained(), where,
-                    "teacher.fusion must be a trained fusion (imed, global or fc); averaging and vote are always reported");
+                    "teacher.fusion must be a trained fusion (" + String.join(", ", FusionKind.trainedNames())
+                            + "); " + String.join(" and ", FusionKind.all().stream().filter(k -> !k.trained()).map(FusionKind::id).toList())
+                            + " are always reported");
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(where + ": teacher: " + e.getMessage());
         }
@@ -118,10 +122,20 @@ public final class SuitePresets {
         requireBudget(t.iterations(), t.batchSize(), t.lr(), where, "teacher");
         SuitePreset.StudentSettings s = p.student();
         require(s != null && s.backbone() != null, where, "needs a student section with a backbone");
+        requireBackbone(s.backbone(), where, "student");
         requireBudget(s.iterations(), s.batchSize(), s.lr(), where, "student");
         require(p.seeds() >= 1, where, "seeds must be at least 1");
         require(p.checkpointEvery() >= 0, where, "checkpointEvery must not be negative");
         return p;
+    }
+
+    /** A backbone the registry knows (a placeholder such as {@code torchscript:{weights}} is filled in later). */
+    private static void requireBackbone(String backbone, String where, String section) {
+        try {
+            Backbones.inputSpecFor(backbone);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + ": " + section + ": " + e.getMessage());
+        }
     }
 
     private static List<String> concat(List<String> a, List<String> b) {

@@ -67,6 +67,10 @@ class SuitePresetsTest {
         Path badMethod = dir.resolve("bad.yaml");
         Files.writeString(badMethod, SuitePresets.builtInText("digits").replace("members: [dann, cdan, mcc]", "members: [dann, cdam]"));
         assertThatThrownBy(() -> SuitePresets.load(badMethod)).hasMessageContaining("cdam");
+        Path badBackbone = dir.resolve("backbone.yaml");
+        Files.writeString(badBackbone, SuitePresets.builtInText("digits").replace("backbone: student-cnn", "backbone: student-cnm"));
+        assertThatThrownBy(() -> SuitePresets.load(badBackbone)).hasMessageContaining("student: unknown backbone 'student-cnm'")
+                .hasMessageContaining("student-cnn");
         assertThatThrownBy(() -> SuitePresets.builtIn("office32")).hasMessageContaining("office31");
         assertThatThrownBy(() -> SuitePresets.load(dir.resolve("missing.yaml"))).hasMessageContaining("no such preset file");
     }

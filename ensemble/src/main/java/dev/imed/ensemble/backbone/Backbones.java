@@ -10,41 +10,98 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.pooling.Pool;
-import java.nio.file.Path;
+import com.google.auto.service.AutoService;
+import dev.imed.core.plugin.Registry;
+import dev.imed.core.transform.InputSpec;
+import java.util.List;
+import java.util.Optional;
 
 /**
- * Builds backbones by name: {@code lenet} (digits), {@code resnet18}, {@code resnet50} (random
- * init) and {@code torchscript:FILE} (e.g. a torchvision ResNet-50 with ImageNet weights exported by
- * the user; fine-tunable). A backbone maps {@code [N, 3, H, W]} to features {@code [N, D]}.
+ * Builds backbones by name: every {@link BackboneFactory} on the class path, e.g. {@code lenet}
+ * (digits), {@code resnet18}, {@code resnet50} (random init) and {@code torchscript:FILE} (e.g. a
+ * torchvision ResNet-50 with ImageNet weights exported by the user; fine-tunable). A backbone maps
+ * {@code [N, 3, H, W]} to features {@code [N, D]}.
  */
 public final class Backbones {
+    private static final Registry<BackboneFactory> REGISTRY = Registry.load(BackboneFactory.class, BackboneFactory::name, "backbone");
+
     private Backbones() {}
 
     /** A freshly built backbone; TorchScript ones are loaded from their file with {@code manager}. */
     public static Block create(String name, NDManager manager) {
-        if (name.startsWith("torchscript:")) {
-            return TorchScriptBackbone.load(Path.of(name.substring("torchscript:".length())), manager);
-        }
-        return switch (name) {
-            case "lenet" -> lenet();
-            case "student-cnn" -> compactCnn();
-            case "resnet18" -> ResNet.resnet18();
-            case "resnet50" -> ResNet.resnet50();
-            default -> throw new IllegalArgumentException("unknown backbone '" + name
-                    + "' (known: lenet, resnet18, resnet50, torchscript:FILE)");
-        };
+        return factory(name).create(argument(name), manager);
     }
 
     /** The input spec a backbone expects: digits for the digit CNNs, ImageNet's for the rest. */
-    public static dev.imed.core.transform.InputSpec inputSpecFor(String name) {
-        return name.equals("lenet") || name.equals("student-cnn")
-                ? dev.imed.core.transform.InputSpec.digits()
-                : dev.imed.core.transform.InputSpec.imagenet();
+    public static InputSpec inputSpecFor(String name) {
+        return factory(name).inputSpec();
     }
 
-    /** Whether the backbone starts from pretrained weights (then it learns at a tenth of the rate). */
+    /**
+     * Whether the backbone starts from pretrained weights (then it learns at a tenth of the rate);
+     * false for a name no factory builds, such as a bundle's {@code torchscript} without its file.
+     */
     public static boolean isPretrained(String name) {
-        return name.startsWith("torchscript:");
+        return lookUp(name).map(BackboneFactory::pretrained).orElse(false);
+    }
+
+    /** How each backbone is written, sorted by name, e.g. {@code lenet, …, torchscript:FILE}: for help texts. */
+    public static List<String> usages() {
+        return REGISTRY.all().stream().map(BackboneFactory::usage).toList();
+    }
+
+    private static BackboneFactory factory(String name) {
+        return lookUp(name).orElseThrow(() ->
+                new IllegalArgumentException("unknown backbone '" + name + "' (known: " + String.join(", ", usages()) + ")"));
+    }
+
+    /** The factory for {@code NAME} or {@code NAME:ARGUMENT}, as the factory expects an argument or not. */
+    private static Optional<BackboneFactory> lookUp(String name) {
+        int colon = name.indexOf(':');
+        return REGISTRY.find(colon < 0 ? name : name.substring(0, colon)).filter(f -> f.takesArgument() == colon >= 0);
+    }
+
+    private static String argument(String name) {
+        int colon = name.indexOf(':');
+        return colon < 0 ? null : name.substring(colon + 1);
+    }
+
+    /** The digits LeNet, {@link #lenet()}. */
+    @AutoService(BackboneFactory.class)
+    public static final class LeNet implements BackboneFactory {
+        @Override
+        public String name() {
+            return "lenet";
+        }
+
+        @Override
+        public Block create(String argument, NDManager manager) {
+            return lenet();
+        }
+
+        @Override
+        public InputSpec inputSpec() {
+            return InputSpec.digits();
+        }
+    }
+
+    /** The compact digits student, {@link #compactCnn()}. */
+    @AutoService(BackboneFactory.class)
+    public static final class StudentCnn implements BackboneFactory {
+        @Override
+        public String name() {
+            return "student-cnn";
+        }
+
+        @Override
+        public Block create(String argument, NDManager manager) {
+            return compactCnn();
+        }
+
+        @Override
+        public InputSpec inputSpec() {
+            return InputSpec.digits();
+        }
     }
 
     /** The output width of a backbone for an input of {@code inputShape} (one image). */

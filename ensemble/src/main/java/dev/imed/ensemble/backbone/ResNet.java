@@ -2,6 +2,7 @@ package dev.imed.ensemble.backbone;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
@@ -11,6 +12,8 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.pooling.Pool;
+import com.google.auto.service.AutoService;
+import dev.imed.core.transform.InputSpec;
 import java.util.List;
 
 /**
@@ -26,6 +29,44 @@ public final class ResNet {
 
     public static SequentialBlock resnet50() {
         return build(new int[] {3, 4, 6, 3}, true);
+    }
+
+    /** {@code resnet18}, randomly initialised, on ImageNet-sized inputs. */
+    @AutoService(BackboneFactory.class)
+    public static final class ResNet18 implements BackboneFactory {
+        @Override
+        public String name() {
+            return "resnet18";
+        }
+
+        @Override
+        public Block create(String argument, NDManager manager) {
+            return resnet18();
+        }
+
+        @Override
+        public InputSpec inputSpec() {
+            return InputSpec.imagenet();
+        }
+    }
+
+    /** {@code resnet50}, randomly initialised, on ImageNet-sized inputs. */
+    @AutoService(BackboneFactory.class)
+    public static final class ResNet50 implements BackboneFactory {
+        @Override
+        public String name() {
+            return "resnet50";
+        }
+
+        @Override
+        public Block create(String argument, NDManager manager) {
+            return resnet50();
+        }
+
+        @Override
+        public InputSpec inputSpec() {
+            return InputSpec.imagenet();
+        }
     }
 
     private static SequentialBlock build(int[] blocks, boolean bottleneck) {

@@ -13,6 +13,8 @@ import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import com.google.auto.service.AutoService;
+import dev.imed.core.transform.InputSpec;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -48,6 +50,40 @@ public final class TorchScriptBackbone extends AbstractBlock {
             return new TorchScriptBackbone(pt, block);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(file + ": not a TorchScript module DJL can load: " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code torchscript:FILE}: a user's exported network, pretrained, on ImageNet-normalised inputs. */
+    @AutoService(BackboneFactory.class)
+    public static final class Plugin implements BackboneFactory {
+        @Override
+        public String name() {
+            return "torchscript";
+        }
+
+        @Override
+        public boolean takesArgument() {
+            return true;
+        }
+
+        @Override
+        public String usage() {
+            return "torchscript:FILE";
+        }
+
+        @Override
+        public ai.djl.nn.Block create(String file, NDManager manager) {
+            return load(Path.of(file), manager);
+        }
+
+        @Override
+        public InputSpec inputSpec() {
+            return InputSpec.imagenet();
+        }
+
+        @Override
+        public boolean pretrained() {
+            return true;
         }
     }
 

@@ -1,56 +1,44 @@
 package dev.imed.ensemble.method;
 
-import dev.imed.ensemble.method.alignment.Cdan;
-import dev.imed.ensemble.method.alignment.Dann;
-import dev.imed.ensemble.method.selftraining.Mcc;
+import dev.imed.core.plugin.Registry;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Supplier;
 
 /**
- * The registry of UDA methods by name. Names compose with {@code +}: {@code cdan+mcc} trains with
+ * The UDA methods by name: every {@link UdaMethod} registered with
+ * {@code @AutoService(UdaMethod.class)}. Names compose with {@code +}: {@code cdan+mcc} trains with
  * both losses, {@code cdan+e+mcc} with entropy-conditioned CDAN and MCC.
  */
 public final class Methods {
-    private static final Map<String, Supplier<UdaMethod>> REGISTRY = new LinkedHashMap<>();
-
-    static {
-        REGISTRY.put(SourceOnly.NAME, SourceOnly::new);
-        REGISTRY.put(SourceOnlySharedBn.NAME, SourceOnlySharedBn::new);
-        REGISTRY.put(Dann.NAME, Dann::new);
-        REGISTRY.put(Cdan.NAME, () -> new Cdan(false));
-        REGISTRY.put(Cdan.NAME_ENTROPY, () -> new Cdan(true));
-        REGISTRY.put(Mcc.NAME, Mcc::new);
-    }
+    private static final Registry<UdaMethod> REGISTRY = Registry.load(UdaMethod.class, UdaMethod::name, "method");
 
     private Methods() {}
 
+    /** The registered names, sorted. */
     public static List<String> names() {
-        return List.copyOf(REGISTRY.keySet());
+        return REGISTRY.names();
     }
 
-    /** The methods named by {@code spec}, e.g. {@code dann}, {@code cdan+e}, {@code cdan+mcc}. */
+    /** The methods named by {@code spec}, e.g. {@code dann}, {@code cdan+e}, {@code cdan+mcc}, each a fresh instance. */
     public static List<UdaMethod> parse(String spec) {
         String normalized = spec.trim().toLowerCase();
-        if (normalized.equals("erm") || normalized.equals("source") || normalized.equals(SourceOnly.NAME)) {
-            return List.of(new SourceOnly());
+        if (normalized.equals("erm") || normalized.equals("source")) {
+            return List.of(REGISTRY.create(SourceOnly.NAME));
         }
         // Limit −1 keeps trailing empty tokens, so that "cdan+" is rejected rather than read as "cdan".
         String[] tokens = normalized.split("\\+", -1);
         List<UdaMethod> methods = new ArrayList<>();
         for (int i = 0; i < tokens.length; i++) {
             String token = tokens[i];
-            if (i + 1 < tokens.length && REGISTRY.containsKey(token + "+" + tokens[i + 1])) {
+            // A registered name may itself contain a '+' (cdan+e): the longer reading wins.
+            if (i + 1 < tokens.length && REGISTRY.contains(token + "+" + tokens[i + 1])) {
                 token = token + "+" + tokens[++i];
             }
-            Supplier<UdaMethod> factory = REGISTRY.get(token);
-            if (factory == null || token.isEmpty()) {
-                throw new IllegalArgumentException("unknown method '" + token + "' in '" + spec + "' (known: "
-                        + String.join(", ", REGISTRY.keySet()) + "; combine with +, e.g. cdan+mcc)");
+            if (token.isEmpty() || !REGISTRY.contains(token)) {
+                throw new IllegalArgumentException("unknown method '" + token + "' in '" + spec + "' ("
+                        + REGISTRY.known() + "; combine with +, e.g. cdan+mcc)");
             }
-            methods.add(factory.get());
+            methods.add(REGISTRY.create(token));
         }
         return methods;
     }

@@ -7,6 +7,7 @@ import dev.imed.ensemble.method.alignment.Cdan;
 import dev.imed.ensemble.method.alignment.Dann;
 import dev.imed.ensemble.method.selftraining.Mcc;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -39,6 +40,14 @@ class MethodsTest {
         "erm; dev.imed.ensemble.method.SourceOnly"})
     void buildsTheRightClasses(String spec, Class<?> type) {
         assertThat(Methods.parse(spec)).singleElement().isInstanceOf(type);
+    }
+
+    @Test
+    void discoversTheRegisteredMethodsAndBuildsAFreshOneEachTime() {
+        assertThat(Methods.names()).contains(SourceOnly.NAME, SourceOnlySharedBn.NAME, Dann.NAME, Cdan.NAME, Cdan.NAME_ENTROPY, Mcc.NAME)
+                .isSorted();
+        // A method owns its discriminator: two components trained at once must not share one.
+        assertThat(Methods.parse("dann").get(0)).isNotSameAs(Methods.parse("dann").get(0));
     }
 
     @ParameterizedTest

@@ -106,13 +106,7 @@ public final class TeacherSweep {
     }
 
     static String label(FusionKind fusion) {
-        return switch (fusion) {
-            case AVERAGE -> "averaging";
-            case VOTE -> "majority vote";
-            case GLOBAL -> "non-instance-aware fusion";
-            case FC -> "FC fusion";
-            case IMED -> "IMED teacher";
-        };
+        return fusion.label();
     }
 
     static Bundle trainOrReuse(Path work, TeacherConfig config) {

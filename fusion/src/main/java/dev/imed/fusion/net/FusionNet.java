@@ -41,12 +41,7 @@ public abstract class FusionNet extends AbstractBlock {
 
     /** Builds the fusion of a kind with {@code options}, before it is initialised. */
     public static FusionNet create(FusionKind kind, int components, int classes, int width, int layers, FusionOptions options) {
-        FusionNet net = switch (kind) {
-            case IMED -> new InstanceAwareFusion(components, classes, width, layers, true);
-            case GLOBAL -> new InstanceAwareFusion(components, classes, width, layers, false);
-            case FC -> new FcFusion(components, classes, width);
-            default -> throw new IllegalArgumentException(kind.id() + " is not a trainable fusion");
-        };
+        FusionNet net = kind.newNet(components, classes, width, layers);
         net.options = options;
         return net;
     }

@@ -11,7 +11,6 @@ import dev.imed.core.bundle.Manifest;
 import dev.imed.core.device.Devices;
 import dev.imed.core.model.Classifier;
 import dev.imed.core.transform.InputSpec;
-import dev.imed.ensemble.baseline.Voting;
 import dev.imed.ensemble.component.Component;
 import dev.imed.fusion.net.FusionKind;
 import dev.imed.fusion.net.FusionNet;
@@ -167,11 +166,7 @@ public final class Teacher implements Classifier {
 
     /** The fusion of precomputed component outputs. */
     NDList fuse(NDArray features, NDArray logits, boolean training) {
-        return switch (kind) {
-            case AVERAGE -> new NDList(features.mean(new int[] {1}), Voting.averageProbabilities(logits).add(1e-8f).log());
-            case VOTE -> new NDList(features.mean(new int[] {1}), Voting.voteShares(logits).add(1e-8f).log());
-            default -> fusion.apply(store, features, logits.softmax(2), training);
-        };
+        return kind.trained() ? fusion.apply(store, features, logits.softmax(2), training) : kind.combine(features, logits);
     }
 
     @Override

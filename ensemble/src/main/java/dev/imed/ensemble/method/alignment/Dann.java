@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
+import com.google.auto.service.AutoService;
 import dev.imed.ensemble.method.Losses;
 import dev.imed.ensemble.method.Step;
 import dev.imed.ensemble.method.UdaMethod;
@@ -16,6 +17,7 @@ import java.util.List;
  * Domain-adversarial training (Ganin et al. 2016): a discriminator tells source features from target
  * ones through a gradient-reversal layer whose coefficient warms up as λ = 2/(1+e^(−10p)) − 1.
  */
+@AutoService(UdaMethod.class)
 public final class Dann implements UdaMethod {
     public static final String NAME = "dann";
     private final int hidden;

@@ -1,6 +1,7 @@
 package dev.imed.ensemble.method.selftraining;
 
 import ai.djl.ndarray.NDArray;
+import com.google.auto.service.AutoService;
 import dev.imed.ensemble.method.Losses;
 import dev.imed.ensemble.method.Step;
 import dev.imed.ensemble.method.UdaMethod;
@@ -9,6 +10,7 @@ import dev.imed.ensemble.method.UdaMethod;
  * Minimum class confusion (Jin et al. 2020): on the target batch, the class-confusion matrix of
  * temperature-scaled predictions, weighted by certainty and row-normalised, should be diagonal.
  */
+@AutoService(UdaMethod.class)
 public final class Mcc implements UdaMethod {
     public static final String NAME = "mcc";
     public static final double TEMPERATURE = 2.5;
