@@ -83,9 +83,9 @@ public final class TeacherTrainer {
                 adversary.initialize(manager);
                 Initialization.PYTORCH.apply(fusion, adversary.block());
                 // The gate generators may learn at their own rate (a lever the paper leaves open); the rest at lr.
-                List<Parameter> gates = new ArrayList<>();
-                List<Parameter> others = new ArrayList<>();
-                fusion.getParameters().forEach(pair -> (pair.getKey().startsWith("gate") ? gates : others).add(pair.getValue()));
+                List<Parameter> gates = gateParameters(fusion);
+                List<Parameter> others = new ArrayList<>(fusion.getParameters().values());
+                others.removeAll(gates);
                 others.addAll(adversary.block().getParameters().values());
                 NesterovSgd optimizer = new NesterovSgd(manager, config.momentum(), config.weightDecay(),
                         List.of(new NesterovSgd.Group(others, 1f), new NesterovSgd.Group(gates, config.gateLrScale())));
@@ -141,6 +141,22 @@ public final class TeacherTrainer {
         }
         return bundle;
     }
+
+    /**
+     * The parameters of the gates (generated or global). DJL names a child block's parameters by their path with an
+     * index prefix per level ({@code 01fusion_03gate0_01Linear_weight}), so the gate is a path segment, not a prefix.
+     */
+    static List<Parameter> gateParameters(Block fusion) {
+        List<Parameter> gates = new ArrayList<>();
+        fusion.getParameters().forEach(pair -> {
+            if (GATE_SEGMENT.matcher(pair.getKey()).find()) {
+                gates.add(pair.getValue());
+            }
+        });
+        return gates;
+    }
+
+    private static final java.util.regex.Pattern GATE_SEGMENT = java.util.regex.Pattern.compile("(^|_)(\\d+)?gate\\d+(_|$)");
 
     private static Manifest manifest(String method, Map<String, Object> architecture, Manifest first, Map<String, Object> training,
                                      TeacherConfig config, Domain source, Domain target, Map<String, String> lineage) {
