@@ -109,28 +109,31 @@ def ensemble_run(work, data, side, task, seed, members, teacher_iterations, stud
     directory = os.path.join(work, "default", side, slug(task), "teacher", "seed%d" % seed)
     result_file = os.path.join(directory, "result.json")
     if os.path.exists(result_file):
-        return json.load(open(result_file))
+        return cached_ensemble(result_file)
     os.makedirs(directory, exist_ok=True)
     source, target = (os.path.join(data, d) for d in task)
     started = time.time()
     if side == "imed":
         teacher = os.path.join(directory, "teacher")
         student = os.path.join(directory, "student")
-        run([IMED, "train", "teacher", "--components"] + [component_results[m]["bundle"] for m in members]
-            + ["--source", "folder:" + source, "--target", "folder:" + target, "--out", teacher,
-               "--iterations", str(teacher_iterations), "--seed", str(seed)], os.path.join(directory, "teacher.log"), imed_env())
-        run([IMED, "distill", "--teacher", teacher, "--out", student, "--iterations", str(student_iterations),
-             "--seed", str(seed)], os.path.join(directory, "student.log"), imed_env())
+        if not os.path.exists(os.path.join(teacher, "manifest.json")):  # a teacher whose distillation failed is kept
+            run([IMED, "train", "teacher", "--components"] + [component_results[m]["bundle"] for m in members]
+                + ["--source", "folder:" + source, "--target", "folder:" + target, "--out", teacher,
+                   "--iterations", str(teacher_iterations), "--seed", str(seed)],
+                os.path.join(directory, "teacher.log"), imed_env())
+        run([IMED, "distill", "--teacher", teacher, "--source", "folder:" + source, "--target", "folder:" + target,
+             "--out", student, "--iterations", str(student_iterations), "--seed", str(seed)], os.path.join(directory, "student.log"), imed_env())
         tm = json.load(open(os.path.join(teacher, "manifest.json")))["metrics"]["target"]
         sm = json.load(open(os.path.join(student, "manifest.json")))["metrics"]["target"]
         result = {"teacherAccuracy": tm["accuracy"], "averageAccuracy": tm.get("averageAccuracy"),
                   "studentAccuracy": sm["accuracy"]}
     else:
         teacher = os.path.join(directory, "teacher.pt")
-        run(["/usr/bin/python3", TWIN, "teacher", "--components"] + [component_results[m]["model"] for m in members]
-            + ["--source", source, "--target", target, "--iterations", str(teacher_iterations), "--seed", str(seed),
-               "--save", teacher, "--json", os.path.join(directory, "teacher.json")],
-            os.path.join(directory, "teacher.log"), twin_env())
+        if not os.path.exists(os.path.join(directory, "teacher.json")):
+            run(["/usr/bin/python3", TWIN, "teacher", "--components"] + [component_results[m]["model"] for m in members]
+                + ["--source", source, "--target", target, "--iterations", str(teacher_iterations), "--seed", str(seed),
+                   "--save", teacher, "--json", os.path.join(directory, "teacher.json")],
+                os.path.join(directory, "teacher.log"), twin_env())
         run(["/usr/bin/python3", TWIN, "distill", "--teacher", teacher, "--source", source, "--target", target,
              "--iterations", str(student_iterations), "--seed", str(seed), "--json", os.path.join(directory, "student.json")],
             os.path.join(directory, "student.log"), twin_env())
@@ -143,6 +146,15 @@ def ensemble_run(work, data, side, task, seed, members, teacher_iterations, stud
     with open(result_file + ".tmp", "w") as out:
         json.dump(result, out, indent=1)
     os.replace(result_file + ".tmp", result_file)
+    return result
+
+
+def cached_ensemble(result_file):
+    """A cached teacher/student result; the twin's averaging accuracy is read from its teacher JSON when missing."""
+    result = json.load(open(result_file))
+    twin_teacher = os.path.join(os.path.dirname(result_file), "teacher.json")
+    if result.get("averageAccuracy") is None and os.path.exists(twin_teacher):
+        result["averageAccuracy"] = json.load(open(twin_teacher)).get("averagingAccuracy")
     return result
 
 
@@ -294,10 +306,7 @@ def main():
                         path = os.path.join(args.work, "default", side, slug(ensemble_task), "teacher", "seed%d" % seed,
                                             "result.json")
                         if os.path.exists(path):
-                            ensemble[(side, seed)] = json.load(open(path))
-                            twin_teacher = os.path.join(os.path.dirname(path), "teacher.json")
-                            if ensemble[(side, seed)].get("averageAccuracy") is None and os.path.exists(twin_teacher):
-                                ensemble[(side, seed)]["averageAccuracy"] = json.load(open(twin_teacher)).get("averagingAccuracy")
+                            ensemble[(side, seed)] = cached_ensemble(path)
                         continue
                     efutures[pool.submit(ensemble_run, args.work, args.data, side, ensemble_task, seed, members,
                                          args.teacher_iterations, args.student_iterations, comps)] = (side, seed)
