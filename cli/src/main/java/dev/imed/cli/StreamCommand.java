@@ -37,6 +37,10 @@ final class StreamCommand implements Callable<Integer> {
             description = "a partial batch is labelled after this long (default: ${DEFAULT-VALUE})")
     long batchTimeoutMs;
 
+    @Option(names = "--resume", paramLabel = "auto|CHECKPOINT",
+            description = "carry on a run: auto (the newest checkpoint retained under --out, if any; else start afresh) or a checkpoint directory")
+    String resume;
+
     @Override
     public Integer call() {
         StreamConfig config = StreamConfig.defaults(teacher, student, input, out)
@@ -44,6 +48,12 @@ final class StreamCommand implements Callable<Integer> {
                 .withFilesPerSplit(filesPerSplit).withBatch(batchSize, batchTimeoutMs);
         if (registry != null) {
             config = config.withRegistry(registry);
+        }
+        config = config.withResumeFrom(StreamJob.resumePoint(resume, out).orElse(null));
+        if (config.resumeFrom() != null) {
+            System.out.println("resuming from " + config.resumeFrom());
+        } else if (resume != null) {
+            System.out.println("no retained checkpoint under " + out + ": starting a new run");
         }
         // A continuous job runs until interrupted: Ctrl-C cancels it cleanly and still prints the summary.
         dev.imed.streaming.RunningStream running = StreamJob.start(config);

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -36,6 +37,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.PipelineOptionsInternal;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
@@ -81,17 +83,78 @@ public final class StreamJob {
     }
 
     public static RunningStream start(StreamConfig config, StreamTap tap) {
-        Models models = resolve(config);
-        String runId = newRunId();
+        Prepared prepared = prepare(config);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(config.parallelism(),
-                flinkConfiguration(config));
-        define(env, config, models, runId, tap);
+                prepared.flinkConfiguration());
+        define(env, config, prepared.models(), prepared.identity().runId(), tap);
         try {
-            JobClient client = env.executeAsync("imed stream " + runId);
-            return new RunningStream(client, config, runId);
+            JobClient client = env.executeAsync(prepared.jobName());
+            return new RunningStream(client, config, prepared.identity().runId());
         } catch (Exception e) {
             throw new StreamJobException("the stream job did not start: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A job ready to be defined and submitted: the resolved models, its identity (a new run, or the run
+     * of the checkpoint it resumes) already recorded in its checkpoint directory, and the Flink
+     * configuration that fixes its job id to the identity's.
+     */
+    public record Prepared(Models models, RunIdentity identity, Configuration flinkConfiguration) {
+        public String jobName() {
+            return "imed stream " + identity.runId();
+        }
+
+        public JobID jobId() {
+            return JobID.fromHexString(identity.jobId());
+        }
+    }
+
+    /** Resolves the models, decides the run (new, or resumed) and records its identity. */
+    public static Prepared prepare(StreamConfig config) {
+        Models models = resolve(config);
+        String runId;
+        if (config.resumeFrom() != null) {
+            runId = RunIdentity.ofCheckpoint(config.resumeFrom()).runId();
+        } else {
+            runId = newRunId();
+        }
+        JobID jobId = JobID.generate();
+        RunIdentity identity = new RunIdentity(runId, jobId.toHexString(),
+                config.resumeFrom() == null ? null : config.resumeFrom().toAbsolutePath().normalize().toString());
+        identity.write(config.out());
+        Configuration conf = flinkConfiguration(config);
+        conf.set(PipelineOptionsInternal.PIPELINE_FIXED_JOB_ID, jobId.toHexString());
+        return new Prepared(models, identity, conf);
+    }
+
+    /**
+     * What {@code --resume} names: {@code auto} is the newest complete checkpoint retained under
+     * {@code out} (none: empty, the run starts afresh); otherwise a checkpoint directory
+     * ({@code chk-N}), a job's checkpoint directory (its newest checkpoint) or an output directory
+     * (its newest).
+     */
+    public static Optional<Path> resumePoint(String spec, Path out) {
+        if (spec == null || spec.isBlank()) {
+            return Optional.empty();
+        }
+        if (spec.equals("auto")) {
+            return latestCheckpoint(out);
+        }
+        Path path = Path.of(spec).toAbsolutePath().normalize();
+        if (Files.isRegularFile(path.resolve("_metadata"))) {
+            return Optional.of(path);
+        }
+        if (Files.isDirectory(path)) {
+            Optional<Path> newest = newestUnder(path, 1);
+            if (newest.isEmpty()) {
+                newest = latestCheckpoint(path);
+            }
+            if (newest.isPresent()) {
+                return newest;
+            }
+        }
+        throw new StreamJobException(spec + ": neither a complete checkpoint (chk-N with _metadata) nor a directory holding one");
     }
 
     /** A run id that sorts by time: {@code yyyyMMddTHHmmss-xxxxxx}. */
@@ -137,13 +200,17 @@ public final class StreamJob {
 
     /** The newest complete checkpoint retained under {@code out} (one with its {@code _metadata}), if any. */
     public static Optional<Path> latestCheckpoint(Path out) {
-        Path root = checkpointsDir(out);
+        return newestUnder(checkpointsDir(out), 2);
+    }
+
+    /** The newest complete {@code chk-N} at most {@code depth} levels under {@code root}: by time, then by number. */
+    private static Optional<Path> newestUnder(Path root, int depth) {
         if (!Files.isDirectory(root)) {
             return Optional.empty();
         }
-        try (Stream<Path> all = Files.find(root, 2, (p, a) -> a.isDirectory() && p.getFileName().toString().matches("chk-\\d+"))) {
+        try (Stream<Path> all = Files.find(root, depth, (p, a) -> a.isDirectory() && p.getFileName().toString().matches("chk-\\d+"))) {
             return all.filter(p -> Files.isRegularFile(p.resolve("_metadata")))
-                    .max(Comparator.comparingLong((Path p) -> p.toFile().lastModified())
+                    .max(Comparator.comparingLong((Path p) -> p.resolve("_metadata").toFile().lastModified())
                             .thenComparingLong(p -> Long.parseLong(p.getFileName().toString().substring(4))));
         } catch (IOException e) {
             throw new UncheckedIOException(root + ": cannot list checkpoints", e);

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A continuous job labels files as they land (written under a hidden name, then renamed), and after
- * a cancel it resumes from its retained checkpoint without labelling anything twice.
+ * a cancel it resumes from its retained checkpoint as the same run, without labelling anything twice.
  */
 class StreamContinuousTest {
     @TempDir
@@ -56,14 +56,18 @@ class StreamContinuousTest {
         try (RunningStream running = StreamJob.start(config.withResumeFrom(checkpoint.get()))) {
             // As the CLI runs it: the main thread awaits, a shutdown hook cancels.
             CompletableFuture<StreamSummary> awaited = CompletableFuture.supplyAsync(running::await);
-            awaitLabels(running, 20);
+            awaitLabels(running, 60);
             Thread.sleep(1000);
             running.cancel();
             second = awaited.get(60, TimeUnit.SECONDS);
         }
         assertThat(second.status()).isEqualTo("CANCELED");
+        // The resumed job is the same run: its labels add up to both waves, each file once.
+        assertThat(second.runId()).isEqualTo(first.runId());
+        List<String> both = new ArrayList<>(firstWave);
+        both.addAll(secondWave);
         List<String> labelledSecond = new StreamOutputs(config.out()).labels(second.runId()).stream().map(TeacherLabel::path).toList();
-        assertThat(labelledSecond).containsExactlyInAnyOrderElementsOf(secondWave);
+        assertThat(labelledSecond).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(both);
     }
 
     /** Copies files in the way uploads should arrive: hidden while written, renamed when complete. */

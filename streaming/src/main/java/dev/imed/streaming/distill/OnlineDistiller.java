@@ -28,14 +28,19 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * {@code publishEvery} steps publishes it as a new registry version, emitted as a
  * {@link StudentVersion}. Runs with parallelism 1: there is one student.
  *
- * <p>Operator state holds one byte array: the last published step, the student's parameters and
- * optimiser state with its step and image counts, and the images waiting for a full batch. A
- * restored job therefore continues training from the checkpoint, not from the starting bundle.
+ * <p>Operator state holds one byte array: the run's identity (its id, the last published step and
+ * version number), the student's parameters and optimiser state with its step and image counts, and
+ * the images waiting for a full batch. A restored job therefore continues training from the
+ * checkpoint, not from the starting bundle, and goes on numbering the run's versions; a checkpoint of
+ * another run is refused.
  */
 public final class OnlineDistiller extends AbstractStreamOperator<StudentVersion>
         implements OneInputStreamOperator<TaughtBatch, StudentVersion>, BoundedOneInput {
     private static final long serialVersionUID = 1L;
     private static final int RECENT_STEPS = 20;
+    /** Leads the state's bytes: "IMDS" and a format number. */
+    private static final int STATE_MAGIC = 0x494d4453;
+    private static final int STATE_FORMAT = 2;
 
     private final String studentDir;
     private final String registryDir;
@@ -51,6 +56,7 @@ public final class OnlineDistiller extends AbstractStreamOperator<StudentVersion
     private transient PendingExamples pending;
     private transient StudentPublisher publisher;
     private transient long lastPublishedStep;
+    private transient long lastVersion;
     private transient Deque<OnlineStudent.StepResult> recent;
     private transient Counter published;
     // Read by the metric reporters' thread: plain values, updated by the task thread after each step.
@@ -101,7 +107,17 @@ public final class OnlineDistiller extends AbstractStreamOperator<StudentVersion
             student = OnlineStudent.start(starting, settings, teacherWidth);
         } else {
             try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(restored))) {
+                if (in.readInt() != STATE_MAGIC || in.readInt() != STATE_FORMAT) {
+                    throw new IllegalStateException("the checkpoint's online-distillation state has an unknown format"
+                            + " (written by an older imed?)");
+                }
+                String stateRun = in.readUTF();
+                if (!stateRun.equals(runId)) {
+                    throw new IllegalStateException("the checkpoint's student belongs to run " + stateRun + ", this job is run "
+                            + runId + ": resume with the run's own checkpoint directory");
+                }
                 lastPublishedStep = in.readLong();
+                lastVersion = in.readLong();
                 byte[] snapshot = new byte[in.readInt()];
                 in.readFully(snapshot);
                 student = OnlineStudent.restore(starting, settings, teacherWidth, snapshot);
@@ -113,6 +129,7 @@ public final class OnlineDistiller extends AbstractStreamOperator<StudentVersion
         MetricGroup group = getMetricGroup().addGroup("imed");
         stepsGauge = student.steps();
         imagesSeenGauge = student.imagesSeen();
+        versionGauge = lastVersion;
         lossGauge = Double.NaN;
         group.gauge("studentSteps", (Gauge<Long>) () -> stepsGauge);
         group.gauge("studentImagesSeen", (Gauge<Long>) () -> imagesSeenGauge);
@@ -163,6 +180,11 @@ public final class OnlineDistiller extends AbstractStreamOperator<StudentVersion
     private void publish() {
         double loss = recent.isEmpty() ? Double.NaN : recent.peekLast().loss();
         StudentVersion version = publisher.publish(student, teacherSha, agreement(), loss);
+        if (version.version() <= lastVersion) {
+            throw new IllegalStateException("step " + student.steps() + " was published as version " + version.version()
+                    + ", not after the run's last version " + lastVersion);
+        }
+        lastVersion = version.version();
         versionGauge = version.version();
         published.inc();
         output.collect(new StreamRecord<>(version));
@@ -185,7 +207,11 @@ public final class OnlineDistiller extends AbstractStreamOperator<StudentVersion
         super.snapshotState(context);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeInt(STATE_MAGIC);
+            out.writeInt(STATE_FORMAT);
+            out.writeUTF(runId);
             out.writeLong(lastPublishedStep);
+            out.writeLong(lastVersion);
             byte[] snapshot = student.snapshot();
             out.writeInt(snapshot.length);
             out.write(snapshot);
