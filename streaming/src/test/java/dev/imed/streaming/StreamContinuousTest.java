@@ -70,6 +70,57 @@ class StreamContinuousTest {
         assertThat(labelledSecond).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(both);
     }
 
+    @Test
+    void aFileDeadLetteredHalfWrittenIsLabelledOnceComplete() throws Exception {
+        StreamFixtures.Models models = StreamFixtures.models();
+        List<Path> digits = StreamFixtures.exportDigits(10, dir.resolve("digits"));
+        Path input = Files.createDirectories(dir.resolve("incoming"));
+        StreamConfig config = StreamConfig.defaults(models.teacher(), null, input, dir.resolve("out"))
+                .withContinuous(true)
+                .withMonitorInterval(Duration.ofMillis(100))
+                .withBatch(4, 50)
+                .withCheckpointInterval(200);
+        StreamOutputs outputs = new StreamOutputs(config.out());
+        Path upload = input.resolve("upload.png");
+        String uploadPath = upload.toAbsolutePath().toString();
+        try (RunningStream running = StreamJob.start(config)) {
+            // A writer that does not stage its files: the job reads the first half of the image.
+            byte[] whole = Files.readAllBytes(digits.get(0));
+            replace(upload, java.util.Arrays.copyOf(whole, whole.length / 2));
+            await(() -> outputs.deadLetters(running.runId()).size() == 1);
+            assertThat(outputs.deadLetters(running.runId()).get(0).path()).isEqualTo(uploadPath);
+            // The writer finishes: a new size and modification time, so the file is read again.
+            replace(upload, whole);
+            await(() -> outputs.labels(running.runId()).size() == 1);
+            // Two more files, one after the other: listings in between take nothing twice.
+            List<String> later = new ArrayList<>(land(digits.subList(1, 2), input));
+            await(() -> outputs.labels(running.runId()).size() == 2);
+            later.addAll(land(digits.subList(2, 3), input));
+            await(() -> outputs.labels(running.runId()).size() == 3);
+            running.cancel();
+            List<String> labelled = outputs.labels(running.runId()).stream().map(TeacherLabel::path).toList();
+            assertThat(labelled).containsExactly(uploadPath, later.get(0), later.get(1));
+            assertThat(outputs.deadLetters(running.runId())).hasSize(1);
+        }
+    }
+
+    /** Replaces a file's content whole (staged beside it, then renamed over it). */
+    private static void replace(Path file, byte[] content) throws IOException {
+        Path staged = file.resolveSibling("." + file.getFileName() + ".part");
+        Files.write(staged, content);
+        Files.move(staged, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not reached within 90 s");
+            }
+            Thread.sleep(100);
+        }
+    }
+
     /** Copies files in the way uploads should arrive: hidden while written, renamed when complete. */
     private static List<String> land(List<Path> files, Path input) throws IOException {
         List<String> landed = new ArrayList<>();
