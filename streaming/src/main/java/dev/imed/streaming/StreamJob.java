@@ -279,16 +279,16 @@ public final class StreamJob {
                 .process(new DecodeImages(models.spec(), config.maxPixels()))
                 .returns(DecodedImage.class)
                 .name("decode").uid("decode");
-        decoded.getSideOutput(DecodeImages.DEAD_LETTERS)
-                .map(new JsonLines.ToLine<DeadLetter>()).returns(Types.STRING).name("dead letter as JSON").uid("dead-letter-json")
-                .sinkTo(JsonLines.sink(out.resolve(StreamOutputs.DEAD_LETTERS), StreamOutputs.prefix(StreamOutputs.DEAD_LETTERS, runId)))
-                .name("dead letters").uid("dead-letters-sink");
-
         SingleOutputStreamOperator<TaughtBatch> taught = tap.apply(decoded)
                 .transform("teacher", TypeInformation.of(TaughtBatch.class), new TeacherBatcher(
                         config.teacher().toAbsolutePath().toString(), config.batchSize(), config.batchTimeoutMs(),
                         config.topK(), config.distills()))
                 .uid("teacher");
+        // Files the decoder refused, and images whose teacher outputs were not finite.
+        decoded.getSideOutput(DecodeImages.DEAD_LETTERS).union(taught.getSideOutput(TeacherBatcher.DEAD_LETTERS))
+                .map(new JsonLines.ToLine<DeadLetter>()).returns(Types.STRING).name("dead letter as JSON").uid("dead-letter-json")
+                .sinkTo(JsonLines.sink(out.resolve(StreamOutputs.DEAD_LETTERS), StreamOutputs.prefix(StreamOutputs.DEAD_LETTERS, runId)))
+                .name("dead letters").uid("dead-letters-sink");
         taught.getSideOutput(TeacherBatcher.LABELS)
                 .sinkTo(JsonLines.sink(out.resolve(StreamOutputs.LABELS), StreamOutputs.prefix(StreamOutputs.LABELS, runId)))
                 .name("labels").uid("labels-sink");

@@ -37,6 +37,7 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 public final class OnlineDistiller extends AbstractStreamOperator<StudentVersion>
         implements OneInputStreamOperator<TaughtBatch, StudentVersion>, BoundedOneInput {
     private static final long serialVersionUID = 1L;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(OnlineDistiller.class);
     private static final int RECENT_STEPS = 20;
     /** Leads the state's bytes: "IMDS" and a format number. */
     private static final int STATE_MAGIC = 0x494d4453;
@@ -59,6 +60,8 @@ public final class OnlineDistiller extends AbstractStreamOperator<StudentVersion
     private transient long lastVersion;
     private transient Deque<OnlineStudent.StepResult> recent;
     private transient Counter published;
+    private transient Counter skipped;
+    private transient Counter rolledBack;
     // Read by the metric reporters' thread: plain values, updated by the task thread after each step.
     private transient volatile long stepsGauge;
     private transient volatile long imagesSeenGauge;
@@ -137,6 +140,8 @@ public final class OnlineDistiller extends AbstractStreamOperator<StudentVersion
         group.gauge("studentLoss", (Gauge<Double>) () -> lossGauge);
         group.gauge("studentVersion", (Gauge<Long>) () -> versionGauge);
         published = group.counter("studentVersionsPublished");
+        skipped = group.counter("studentStepsSkipped");
+        rolledBack = group.counter("studentRollBacks");
     }
 
     @Override
@@ -164,6 +169,17 @@ public final class OnlineDistiller extends AbstractStreamOperator<StudentVersion
 
     private void step(PendingExamples.Batch batch) {
         OnlineStudent.StepResult result = student.train(batch.images(), batch.features(), batch.logits(), batch.size());
+        if (result.skipped()) {
+            // Not a failure: the job goes on labelling, the student with the next batch.
+            skipped.inc();
+            LOG.warn("online distillation: a step at {} was skipped, its loss was {}{}", student.steps(), result.loss(),
+                    result.rolledBack() ? "; after " + OnlineStudent.MAX_CONSECUTIVE_SKIPPED
+                            + " in a row the student was rolled back to its last good state" : "");
+            if (result.rolledBack()) {
+                rolledBack.inc();
+            }
+            return;
+        }
         recent.addLast(result);
         if (recent.size() > RECENT_STEPS) {
             recent.removeFirst();
