@@ -17,7 +17,7 @@ import org.apache.flink.util.ParameterTool;
  * mount). Options: {@code --registry DIR}, {@code --file-readers R}, {@code --files-per-split F}, {@code --batch-size N}, {@code --batch-timeout-ms T},
  * {@code --train-batch N}, {@code --publish-every M}, {@code --lr R}, {@code --checkpoint-interval-ms C},
  * {@code --monitor-interval-ms I}, {@code --max-file-bytes B}, {@code --max-pixels X},
- * {@code --restart-attempts A}, {@code --resume auto|CHECKPOINT} (auto: the newest checkpoint retained
+ * {@code --restart-attempts A}, {@code --restart-delay-ms D}, {@code --top-k K}, {@code --resume auto|CHECKPOINT} (auto: the newest checkpoint retained
  * under {@code --out}, if any). Omit {@code --student} to only label. Run as a plain Java program it
  * runs the job on an embedded cluster and prints the summary; SIGTERM cancels it.
  */
@@ -53,6 +53,11 @@ public final class StreamJobMain {
                 + summary.deadLetters() + " dead letters, " + summary.versions().size() + " student versions");
     }
 
+    /** The configuration the job jar's arguments give (the same as {@code imed stream}'s options). */
+    public static StreamConfig parse(String[] args) {
+        return parse(ParameterTool.fromArgs(args));
+    }
+
     static StreamConfig parse(ParameterTool params) {
         String student = params.get("student");
         StreamConfig defaults = StreamConfig.defaults(Path.of(params.getRequired("teacher")),
@@ -68,9 +73,11 @@ public final class StreamJobMain {
                 .withFileReaders(params.getInt("file-readers", defaults.fileReaders()))
                 .withFilesPerSplit(params.getInt("files-per-split", defaults.filesPerSplit()))
                 .withBatch(params.getInt("batch-size", defaults.batchSize()), params.getLong("batch-timeout-ms", defaults.batchTimeoutMs()))
+                .withTopK(params.getInt("top-k", defaults.topK()))
                 .withDistillation(distillation)
                 .withCheckpointInterval(params.getLong("checkpoint-interval-ms", defaults.checkpointIntervalMs()))
-                .withRestarts(params.getInt("restart-attempts", defaults.restartAttempts()), defaults.restartDelayMs())
+                .withRestarts(params.getInt("restart-attempts", defaults.restartAttempts()),
+                        params.getLong("restart-delay-ms", defaults.restartDelayMs()))
                 .withLimits(params.getLong("max-file-bytes", defaults.maxFileBytes()), params.getLong("max-pixels", defaults.maxPixels()));
         if (params.has("registry")) {
             config = config.withRegistry(Path.of(params.get("registry")));
