@@ -15,6 +15,7 @@ import dev.imed.streaming.label.TeacherBatcher;
 import dev.imed.streaming.sink.JsonLines;
 import dev.imed.streaming.source.ImageFile;
 import dev.imed.streaming.source.ImageFileSource;
+import dev.imed.streaming.source.KafkaImages;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -219,8 +220,14 @@ public final class StreamJob {
 
     /** Checks the models and the input before anything runs. */
     public static Models resolve(StreamConfig config) {
-        if (!Files.isDirectory(config.input())) {
-            throw new StreamJobException(config.input() + ": the input is not a directory");
+        if (KafkaImages.isKafka(config.input())) {
+            try {
+                KafkaImages.parse(config.input().toString());
+            } catch (IllegalArgumentException e) {
+                throw new StreamJobException(e.getMessage(), e);
+            }
+        } else if (!Files.isDirectory(config.input())) {
+            throw new StreamJobException(config.input() + ": the input is not a directory (nor kafka:HOST:PORT/TOPIC)");
         }
         Bundle teacherBundle = Bundle.open(config.teacher());
         Manifest teacher = teacherBundle.manifest();
@@ -268,12 +275,24 @@ public final class StreamJob {
     /** Builds the job graph into {@code env}. */
     public static void define(StreamExecutionEnvironment env, StreamConfig config, Models models, String runId, StreamTap tap) {
         Path out = config.out().toAbsolutePath().normalize();
-        DataStream<ImageFile> files = env.fromSource(
-                        ImageFileSource.of(config.input(), config.continuous(), config.monitorInterval(), config.maxFileBytes(),
-                                config.filesPerSplit()),
-                        WatermarkStrategy.noWatermarks(), "image files")
-                .setParallelism(config.fileReaders())
-                .uid("image-files");
+        DataStream<ImageFile> files;
+        String target;
+        if (KafkaImages.isKafka(config.input())) {
+            KafkaImages.Input kafka = KafkaImages.parse(config.input().toString());
+            files = env.fromSource(KafkaImages.source(kafka, config.continuous(), config.maxFileBytes(), runId),
+                            WatermarkStrategy.noWatermarks(), "kafka images")
+                    .setParallelism(config.fileReaders())
+                    .uid("kafka-images");
+            target = "stream:" + kafka;
+        } else {
+            files = env.fromSource(
+                            ImageFileSource.of(config.input(), config.continuous(), config.monitorInterval(), config.maxFileBytes(),
+                                    config.filesPerSplit()),
+                            WatermarkStrategy.noWatermarks(), "image files")
+                    .setParallelism(config.fileReaders())
+                    .uid("image-files");
+            target = "stream:" + config.input().toAbsolutePath().normalize();
+        }
         // Readers hand files to the decoders round-robin: bytes are cheaper to move than decoded tensors.
         SingleOutputStreamOperator<DecodedImage> decoded = files
                 .process(new DecodeImages(models.spec(), config.maxPixels()))
@@ -298,7 +317,7 @@ public final class StreamJob {
             taught.global()
                     .transform("online distillation", TypeInformation.of(StudentVersion.class), new OnlineDistiller(
                             models.student().toString(), config.registryDir().toAbsolutePath().toString(), runId,
-                            "stream:" + config.input().toAbsolutePath().normalize(), models.teacherSha(), models.teacherWidth(),
+                            target, models.teacherSha(), models.teacherWidth(),
                             config.distillation()))
                     .setParallelism(1).setMaxParallelism(1).uid("online-distillation")
                     .map(new JsonLines.ToLine<StudentVersion>()).returns(Types.STRING).setParallelism(1).name("version as JSON").uid("version-json")
