@@ -97,6 +97,38 @@ public final class StreamJob {
     }
 
     /**
+     * Submits the job to a running session cluster's REST endpoint ({@code HOST:PORT}) as {@code flink run}
+     * does (Flink's remote executor, a {@code RestClusterClient}): the job graph is built here, and
+     * {@code jars} (the job jar, if the cluster's TaskManagers do not have imed's classes on their
+     * classpath, as {@code imed cluster start}'s do) travel with it. Every path in {@code config} must be
+     * visible at the same place to this process and to every TaskManager.
+     */
+    public static RunningStream submit(StreamConfig config, String hostPort, List<Path> jars, StreamTap tap) {
+        int colon = hostPort.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new StreamJobException(hostPort + ": expected HOST:PORT of the cluster's REST endpoint");
+        }
+        String host = hostPort.substring(0, colon);
+        int port = Integer.parseInt(hostPort.substring(colon + 1));
+        for (Path jar : jars) {
+            if (!Files.isRegularFile(jar)) {
+                throw new StreamJobException(jar + ": no such job jar");
+            }
+        }
+        Prepared prepared = prepare(config);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createRemoteEnvironment(host, port,
+                prepared.flinkConfiguration(), jars.stream().map(j -> j.toAbsolutePath().toString()).toArray(String[]::new));
+        env.setParallelism(config.parallelism());
+        define(env, config, prepared.models(), prepared.identity().runId(), tap);
+        try {
+            JobClient client = env.executeAsync(prepared.jobName());
+            return new RunningStream(client, config, prepared.identity().runId());
+        } catch (Exception e) {
+            throw new StreamJobException("the stream job was not accepted by " + hostPort + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * A job ready to be defined and submitted: the resolved models, its identity (a new run, or the run
      * of the checkpoint it resumes) already recorded in its checkpoint directory, and the Flink
      * configuration that fixes its job id to the identity's.
