@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             DistillCommand.class,
             ServeCommand.class,
             StreamCommand.class,
+            ClusterCommand.class,
             EvaluateCommand.class,
             SweepCommand.class,
             BenchCommand.class,

@@ -16,7 +16,7 @@ final class StreamCommand implements Callable<Integer> {
     Path teacher;
     @Option(names = "--student", description = "starting student bundle (or a registry: its newest version); omit to only label")
     Path student;
-    @Option(names = "--input", required = true, description = "directory of images")
+    @Option(names = "--input", required = true, description = "directory of images, or kafka:HOST:PORT/TOPIC (records: image bytes keyed by id)")
     Path input;
     @Option(names = "--out", required = true, description = "labels, dead letters, checkpoints and the summary")
     Path out;
@@ -63,6 +63,14 @@ final class StreamCommand implements Callable<Integer> {
     long maxPixels;
     @Option(names = "--flink", paramLabel = "KEY=VALUE", description = "any further Flink option, e.g. --flink taskmanager.memory.managed.size=64m")
     java.util.Map<String, String> flinkOptions = new java.util.LinkedHashMap<>();
+    @Option(names = "--cluster", paramLabel = "HOST:PORT",
+            description = "submit to a running session cluster's REST endpoint (imed cluster start) instead of an embedded one")
+    String cluster;
+    @Option(names = "--job-jar", paramLabel = "JAR",
+            description = "with --cluster: the job jar to ship (needed when the cluster's TaskManagers lack imed's classes)")
+    Path jobJar;
+    @Option(names = "--detach", description = "with --cluster: return once the job is submitted")
+    boolean detach;
     @Option(names = "--resume", paramLabel = "auto|CHECKPOINT",
             description = "carry on a run: auto (the newest checkpoint retained under --out, if any; else start afresh) or a checkpoint directory")
     String resume;
@@ -99,8 +107,19 @@ final class StreamCommand implements Callable<Integer> {
         } else if (resume != null) {
             System.out.println("no retained checkpoint under " + out + ": starting a new run");
         }
+        dev.imed.streaming.RunningStream running;
+        if (cluster != null) {
+            running = StreamJob.submit(config, cluster, jobJar == null ? java.util.List.of() : java.util.List.of(jobJar),
+                    dev.imed.streaming.StreamTap.NONE);
+            System.out.println("submitted run " + running.runId() + " as job " + running.jobId() + " to " + cluster);
+            if (detach) {
+                System.out.println("detached; outputs under " + out + " (imed cluster status; resume with --resume auto)");
+                return 0;
+            }
+        } else {
+            running = StreamJob.start(config);
+        }
         // A continuous job runs until interrupted: Ctrl-C cancels it cleanly and still prints the summary.
-        dev.imed.streaming.RunningStream running = StreamJob.start(config);
         Thread cancel = new Thread(running::cancel);
         Runtime.getRuntime().addShutdownHook(cancel);
         StreamSummary summary = running.await();
