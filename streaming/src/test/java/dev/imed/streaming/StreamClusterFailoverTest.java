@@ -71,8 +71,8 @@ class StreamClusterFailoverTest {
         try (var files = Files.list(logs)) {
             for (Path log : files.sorted().toList()) {
                 List<String> lines = Files.readAllLines(log);
-                System.out.println("==== " + log.getFileName() + " (last 40 lines)");
-                lines.subList(Math.max(0, lines.size() - 40), lines.size()).forEach(System.out::println);
+                System.out.println("==== " + log.getFileName() + " (last 150 lines)");
+                lines.subList(Math.max(0, lines.size() - 150), lines.size()).forEach(System.out::println);
             }
         }
     }
@@ -91,7 +91,7 @@ class StreamClusterFailoverTest {
         SessionCluster cluster;
         try {
             cluster = SessionCluster.start(new SessionCluster.Spec(dir.resolve("cluster"), 2, 1, 0,
-                    System.getProperty("java.class.path")), Duration.ofSeconds(240));
+                    System.getProperty("java.class.path")), Duration.ofSeconds(300));
         } catch (RuntimeException e) {
             printLogs(dir.resolve("cluster"));
             throw e;
