@@ -202,7 +202,10 @@ public final class SessionCluster {
         command.addAll(memory);
         // After Flink's own: DJL's direct buffers need this much whatever the memory model works out.
         command.addAll(DJL_JVM_OPTIONS);
-        command.add("-Djava.io.tmpdir=" + dir.resolve("tmp"));
+        // A temporary directory per process: each unpacks Flink's RPC jar there, and a process that exits
+        // deletes what it unpacked; shared, one process's exit pulled classes from under another's feet.
+        Path tmp = dir.resolve("tmp").resolve(name);
+        command.add("-Djava.io.tmpdir=" + tmp);
         command.add("-cp");
         command.add(properties().getProperty("classpath"));
         command.add(main);
@@ -210,7 +213,7 @@ public final class SessionCluster {
         command.add(dir.resolve("conf").toString());
         command.addAll(arguments);
         try {
-            Files.createDirectories(dir.resolve("tmp"));
+            Files.createDirectories(tmp);
             Path log = dir.resolve("log").resolve(name + ".log");
             Process process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
