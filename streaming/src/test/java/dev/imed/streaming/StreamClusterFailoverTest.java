@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * repeats.
  */
 class StreamClusterFailoverTest {
-    private static final int IMAGES = 1000;
+    private static final int IMAGES = 2000;
     private static final int TRAIN_BATCH = 8;
     private static final int PUBLISH_EVERY = 10;
 
