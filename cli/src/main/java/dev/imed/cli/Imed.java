@@ -27,6 +27,7 @@ import picocli.CommandLine.ScopeType;
             ServeCommand.class,
             RegistryCommand.class,
             StreamCommand.class,
+            ClusterCommand.class,
             EvaluateCommand.class,
             SweepCommand.class,
             BenchCommand.class,

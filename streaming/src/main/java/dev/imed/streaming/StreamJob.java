@@ -15,6 +15,7 @@ import dev.imed.streaming.label.TeacherBatcher;
 import dev.imed.streaming.sink.JsonLines;
 import dev.imed.streaming.source.ImageFile;
 import dev.imed.streaming.source.ImageFileSource;
+import dev.imed.streaming.source.KafkaImages;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -28,6 +29,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -36,6 +38,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.PipelineOptionsInternal;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
@@ -81,17 +84,110 @@ public final class StreamJob {
     }
 
     public static RunningStream start(StreamConfig config, StreamTap tap) {
-        Models models = resolve(config);
-        String runId = newRunId();
+        Prepared prepared = prepare(config);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(config.parallelism(),
-                flinkConfiguration(config));
-        define(env, config, models, runId, tap);
+                prepared.flinkConfiguration());
+        define(env, config, prepared.models(), prepared.identity().runId(), tap);
         try {
-            JobClient client = env.executeAsync("imed stream " + runId);
-            return new RunningStream(client, config, runId);
+            JobClient client = env.executeAsync(prepared.jobName());
+            return new RunningStream(client, config, prepared.identity().runId());
         } catch (Exception e) {
             throw new StreamJobException("the stream job did not start: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Submits the job to a running session cluster's REST endpoint ({@code HOST:PORT}) as {@code flink run}
+     * does (Flink's remote executor, a {@code RestClusterClient}): the job graph is built here, and
+     * {@code jars} (the job jar, if the cluster's TaskManagers do not have imed's classes on their
+     * classpath, as {@code imed cluster start}'s do) travel with it. Every path in {@code config} must be
+     * visible at the same place to this process and to every TaskManager.
+     */
+    public static RunningStream submit(StreamConfig config, String hostPort, List<Path> jars, StreamTap tap) {
+        int colon = hostPort.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new StreamJobException(hostPort + ": expected HOST:PORT of the cluster's REST endpoint");
+        }
+        String host = hostPort.substring(0, colon);
+        int port = Integer.parseInt(hostPort.substring(colon + 1));
+        for (Path jar : jars) {
+            if (!Files.isRegularFile(jar)) {
+                throw new StreamJobException(jar + ": no such job jar");
+            }
+        }
+        Prepared prepared = prepare(config);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createRemoteEnvironment(host, port,
+                prepared.flinkConfiguration(), jars.stream().map(j -> j.toAbsolutePath().toString()).toArray(String[]::new));
+        env.setParallelism(config.parallelism());
+        define(env, config, prepared.models(), prepared.identity().runId(), tap);
+        try {
+            JobClient client = env.executeAsync(prepared.jobName());
+            return new RunningStream(client, config, prepared.identity().runId());
+        } catch (Exception e) {
+            throw new StreamJobException("the stream job was not accepted by " + hostPort + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A job ready to be defined and submitted: the resolved models, its identity (a new run, or the run
+     * of the checkpoint it resumes) already recorded in its checkpoint directory, and the Flink
+     * configuration that fixes its job id to the identity's.
+     */
+    public record Prepared(Models models, RunIdentity identity, Configuration flinkConfiguration) {
+        public String jobName() {
+            return "imed stream " + identity.runId();
+        }
+
+        public JobID jobId() {
+            return JobID.fromHexString(identity.jobId());
+        }
+    }
+
+    /** Resolves the models, decides the run (new, or resumed) and records its identity. */
+    public static Prepared prepare(StreamConfig config) {
+        Models models = resolve(config);
+        String runId;
+        if (config.resumeFrom() != null) {
+            runId = RunIdentity.ofCheckpoint(config.resumeFrom()).runId();
+        } else {
+            runId = newRunId();
+        }
+        JobID jobId = JobID.generate();
+        RunIdentity identity = new RunIdentity(runId, jobId.toHexString(),
+                config.resumeFrom() == null ? null : config.resumeFrom().toAbsolutePath().normalize().toString());
+        identity.write(config.out());
+        Configuration conf = flinkConfiguration(config);
+        conf.set(PipelineOptionsInternal.PIPELINE_FIXED_JOB_ID, jobId.toHexString());
+        return new Prepared(models, identity, conf);
+    }
+
+    /**
+     * What {@code --resume} names: {@code auto} is the newest complete checkpoint retained under
+     * {@code out} (none: empty, the run starts afresh); otherwise a checkpoint directory
+     * ({@code chk-N}), a job's checkpoint directory (its newest checkpoint) or an output directory
+     * (its newest).
+     */
+    public static Optional<Path> resumePoint(String spec, Path out) {
+        if (spec == null || spec.isBlank()) {
+            return Optional.empty();
+        }
+        if (spec.equals("auto")) {
+            return latestCheckpoint(out);
+        }
+        Path path = Path.of(spec).toAbsolutePath().normalize();
+        if (Files.isRegularFile(path.resolve("_metadata"))) {
+            return Optional.of(path);
+        }
+        if (Files.isDirectory(path)) {
+            Optional<Path> newest = newestUnder(path, 1);
+            if (newest.isEmpty()) {
+                newest = latestCheckpoint(path);
+            }
+            if (newest.isPresent()) {
+                return newest;
+            }
+        }
+        throw new StreamJobException(spec + ": neither a complete checkpoint (chk-N with _metadata) nor a directory holding one");
     }
 
     /** A run id that sorts by time: {@code yyyyMMddTHHmmss-xxxxxx}. */
@@ -137,13 +233,17 @@ public final class StreamJob {
 
     /** The newest complete checkpoint retained under {@code out} (one with its {@code _metadata}), if any. */
     public static Optional<Path> latestCheckpoint(Path out) {
-        Path root = checkpointsDir(out);
+        return newestUnder(checkpointsDir(out), 2);
+    }
+
+    /** The newest complete {@code chk-N} at most {@code depth} levels under {@code root}: by time, then by number. */
+    private static Optional<Path> newestUnder(Path root, int depth) {
         if (!Files.isDirectory(root)) {
             return Optional.empty();
         }
-        try (Stream<Path> all = Files.find(root, 2, (p, a) -> a.isDirectory() && p.getFileName().toString().matches("chk-\\d+"))) {
+        try (Stream<Path> all = Files.find(root, depth, (p, a) -> a.isDirectory() && p.getFileName().toString().matches("chk-\\d+"))) {
             return all.filter(p -> Files.isRegularFile(p.resolve("_metadata")))
-                    .max(Comparator.comparingLong((Path p) -> p.toFile().lastModified())
+                    .max(Comparator.comparingLong((Path p) -> p.resolve("_metadata").toFile().lastModified())
                             .thenComparingLong(p -> Long.parseLong(p.getFileName().toString().substring(4))));
         } catch (IOException e) {
             throw new UncheckedIOException(root + ": cannot list checkpoints", e);
@@ -152,8 +252,14 @@ public final class StreamJob {
 
     /** Checks the models and the input before anything runs. */
     public static Models resolve(StreamConfig config) {
-        if (!Files.isDirectory(config.input())) {
-            throw new StreamJobException(config.input() + ": the input is not a directory");
+        if (KafkaImages.isKafka(config.input())) {
+            try {
+                KafkaImages.parse(config.input().toString());
+            } catch (IllegalArgumentException e) {
+                throw new StreamJobException(e.getMessage(), e);
+            }
+        } else if (!Files.isDirectory(config.input())) {
+            throw new StreamJobException(config.input() + ": the input is not a directory (nor kafka:HOST:PORT/TOPIC)");
         }
         Bundle teacherBundle = Bundle.open(config.teacher());
         Manifest teacher = teacherBundle.manifest();
@@ -201,27 +307,39 @@ public final class StreamJob {
     /** Builds the job graph into {@code env}. */
     public static void define(StreamExecutionEnvironment env, StreamConfig config, Models models, String runId, StreamTap tap) {
         Path out = config.out().toAbsolutePath().normalize();
-        DataStream<ImageFile> files = env.fromSource(
-                        ImageFileSource.of(config.input(), config.continuous(), config.monitorInterval(), config.maxFileBytes(),
-                                config.filesPerSplit()),
-                        WatermarkStrategy.noWatermarks(), "image files")
-                .setParallelism(config.fileReaders())
-                .uid("image-files");
+        DataStream<ImageFile> files;
+        String target;
+        if (KafkaImages.isKafka(config.input())) {
+            KafkaImages.Input kafka = KafkaImages.parse(config.input().toString());
+            files = env.fromSource(KafkaImages.source(kafka, config.continuous(), config.maxFileBytes(), runId),
+                            WatermarkStrategy.noWatermarks(), "kafka images")
+                    .setParallelism(config.fileReaders())
+                    .uid("kafka-images");
+            target = "stream:" + kafka;
+        } else {
+            files = env.fromSource(
+                            ImageFileSource.of(config.input(), config.continuous(), config.monitorInterval(), config.maxFileBytes(),
+                                    config.filesPerSplit()),
+                            WatermarkStrategy.noWatermarks(), "image files")
+                    .setParallelism(config.fileReaders())
+                    .uid("image-files");
+            target = "stream:" + config.input().toAbsolutePath().normalize();
+        }
         // Readers hand files to the decoders round-robin: bytes are cheaper to move than decoded tensors.
         SingleOutputStreamOperator<DecodedImage> decoded = files
                 .process(new DecodeImages(models.spec(), config.maxPixels()))
                 .returns(DecodedImage.class)
                 .name("decode").uid("decode");
-        decoded.getSideOutput(DecodeImages.DEAD_LETTERS)
-                .map(new JsonLines.ToLine<DeadLetter>()).returns(Types.STRING).name("dead letter as JSON").uid("dead-letter-json")
-                .sinkTo(JsonLines.sink(out.resolve(StreamOutputs.DEAD_LETTERS), StreamOutputs.prefix(StreamOutputs.DEAD_LETTERS, runId)))
-                .name("dead letters").uid("dead-letters-sink");
-
         SingleOutputStreamOperator<TaughtBatch> taught = tap.apply(decoded)
                 .transform("teacher", TypeInformation.of(TaughtBatch.class), new TeacherBatcher(
                         config.teacher().toAbsolutePath().toString(), config.batchSize(), config.batchTimeoutMs(),
                         config.topK(), config.distills()))
                 .uid("teacher");
+        // Files the decoder refused, and images whose teacher outputs were not finite.
+        decoded.getSideOutput(DecodeImages.DEAD_LETTERS).union(taught.getSideOutput(TeacherBatcher.DEAD_LETTERS))
+                .map(new JsonLines.ToLine<DeadLetter>()).returns(Types.STRING).name("dead letter as JSON").uid("dead-letter-json")
+                .sinkTo(JsonLines.sink(out.resolve(StreamOutputs.DEAD_LETTERS), StreamOutputs.prefix(StreamOutputs.DEAD_LETTERS, runId)))
+                .name("dead letters").uid("dead-letters-sink");
         taught.getSideOutput(TeacherBatcher.LABELS)
                 .sinkTo(JsonLines.sink(out.resolve(StreamOutputs.LABELS), StreamOutputs.prefix(StreamOutputs.LABELS, runId)))
                 .name("labels").uid("labels-sink");
@@ -231,7 +349,7 @@ public final class StreamJob {
             taught.global()
                     .transform("online distillation", TypeInformation.of(StudentVersion.class), new OnlineDistiller(
                             models.student().toString(), config.registryDir().toAbsolutePath().toString(), runId,
-                            "stream:" + config.input().toAbsolutePath().normalize(), models.teacherSha(), models.teacherWidth(),
+                            target, models.teacherSha(), models.teacherWidth(),
                             config.distillation()))
                     .setParallelism(1).setMaxParallelism(1).uid("online-distillation")
                     .map(new JsonLines.ToLine<StudentVersion>()).returns(Types.STRING).setParallelism(1).name("version as JSON").uid("version-json")

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A continuous job labels files as they land (written under a hidden name, then renamed), and after
- * a cancel it resumes from its retained checkpoint without labelling anything twice.
+ * a cancel it resumes from its retained checkpoint as the same run, without labelling anything twice.
  */
 class StreamContinuousTest {
     @TempDir
@@ -56,14 +56,69 @@ class StreamContinuousTest {
         try (RunningStream running = StreamJob.start(config.withResumeFrom(checkpoint.get()))) {
             // As the CLI runs it: the main thread awaits, a shutdown hook cancels.
             CompletableFuture<StreamSummary> awaited = CompletableFuture.supplyAsync(running::await);
-            awaitLabels(running, 20);
+            awaitLabels(running, 60);
             Thread.sleep(1000);
             running.cancel();
             second = awaited.get(60, TimeUnit.SECONDS);
         }
         assertThat(second.status()).isEqualTo("CANCELED");
+        // The resumed job is the same run: its labels add up to both waves, each file once.
+        assertThat(second.runId()).isEqualTo(first.runId());
+        List<String> both = new ArrayList<>(firstWave);
+        both.addAll(secondWave);
         List<String> labelledSecond = new StreamOutputs(config.out()).labels(second.runId()).stream().map(TeacherLabel::path).toList();
-        assertThat(labelledSecond).containsExactlyInAnyOrderElementsOf(secondWave);
+        assertThat(labelledSecond).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(both);
+    }
+
+    @Test
+    void aFileDeadLetteredHalfWrittenIsLabelledOnceComplete() throws Exception {
+        StreamFixtures.Models models = StreamFixtures.models();
+        List<Path> digits = StreamFixtures.exportDigits(10, dir.resolve("digits"));
+        Path input = Files.createDirectories(dir.resolve("incoming"));
+        StreamConfig config = StreamConfig.defaults(models.teacher(), null, input, dir.resolve("out"))
+                .withContinuous(true)
+                .withMonitorInterval(Duration.ofMillis(100))
+                .withBatch(4, 50)
+                .withCheckpointInterval(200);
+        StreamOutputs outputs = new StreamOutputs(config.out());
+        Path upload = input.resolve("upload.png");
+        String uploadPath = upload.toAbsolutePath().toString();
+        try (RunningStream running = StreamJob.start(config)) {
+            // A writer that does not stage its files: the job reads the first half of the image.
+            byte[] whole = Files.readAllBytes(digits.get(0));
+            replace(upload, java.util.Arrays.copyOf(whole, whole.length / 2));
+            await(() -> outputs.deadLetters(running.runId()).size() == 1);
+            assertThat(outputs.deadLetters(running.runId()).get(0).path()).isEqualTo(uploadPath);
+            // The writer finishes: a new size and modification time, so the file is read again.
+            replace(upload, whole);
+            await(() -> outputs.labels(running.runId()).size() == 1);
+            // Two more files, one after the other: listings in between take nothing twice.
+            List<String> later = new ArrayList<>(land(digits.subList(1, 2), input));
+            await(() -> outputs.labels(running.runId()).size() == 2);
+            later.addAll(land(digits.subList(2, 3), input));
+            await(() -> outputs.labels(running.runId()).size() == 3);
+            running.cancel();
+            List<String> labelled = outputs.labels(running.runId()).stream().map(TeacherLabel::path).toList();
+            assertThat(labelled).containsExactlyInAnyOrder(uploadPath, later.get(0), later.get(1));
+            assertThat(outputs.deadLetters(running.runId())).hasSize(1);
+        }
+    }
+
+    /** Replaces a file's content whole (staged beside it, then renamed over it). */
+    private static void replace(Path file, byte[] content) throws IOException {
+        Path staged = file.resolveSibling("." + file.getFileName() + ".part");
+        Files.write(staged, content);
+        Files.move(staged, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not reached within 90 s");
+            }
+            Thread.sleep(100);
+        }
     }
 
     /** Copies files in the way uploads should arrive: hidden while written, renamed when complete. */

@@ -50,6 +50,22 @@ class StreamJobMainTest {
     }
 
     @Test
+    void resumeAutoWithoutACheckpointStartsAfreshAndAPathMustHoldOne(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        StreamConfig config = StreamJobMain.parse(ParameterTool.fromArgs(new String[] {
+                "--teacher", "t", "--input", "i", "--out", dir.toString(), "--resume", "auto"}));
+        assertThat(config.resumeFrom()).isNull();
+        Path job = java.nio.file.Files.createDirectories(StreamJob.checkpointsDir(dir).resolve("0123").resolve("chk-7"));
+        assertThatThrownBy(() -> StreamJob.resumePoint(job.toString(), dir)).hasMessageContaining("neither a complete checkpoint");
+        java.nio.file.Files.writeString(job.resolve("_metadata"), "x");
+        assertThat(StreamJob.resumePoint("auto", dir)).contains(job);
+        assertThat(StreamJob.resumePoint(job.getParent().toString(), dir)).contains(job);
+        assertThat(StreamJob.resumePoint(dir.toString(), dir)).contains(job);
+        assertThatThrownBy(() -> RunIdentity.ofCheckpoint(job)).hasMessageContaining("run.json");
+        new RunIdentity("20260101T000000-abcdef", "0123", null).write(dir);
+        assertThat(RunIdentity.ofCheckpoint(job).runId()).isEqualTo("20260101T000000-abcdef");
+    }
+
+    @Test
     void everyRunCheckpointsRestartsAndLoadsDjlParentFirst() {
         StreamConfig config = StreamConfig.defaults(Path.of("t"), null, Path.of("i"), Path.of("o"))
                 .withCheckpointInterval(1234).withRestarts(1, 50)

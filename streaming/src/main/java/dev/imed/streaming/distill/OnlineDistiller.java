@@ -28,10 +28,12 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * {@code publishEvery} steps publishes it as a new registry version, emitted as a
  * {@link StudentVersion}. Runs with parallelism 1: there is one student.
  *
- * <p>Operator state holds one byte array: the last published step, the student's parameters and
- * optimiser state with its step and image counts, the images waiting for a full batch, the count of
- * images streamed and the quality gate's held-out window. A restored job therefore continues training
- * from the checkpoint, not from the starting bundle, and judges its versions on the same window.
+ * <p>Operator state holds one byte array: the run's identity (its id, the last published step and
+ * version number), the student's parameters and optimiser state with its step and image counts, the
+ * images waiting for a full batch, the count of images streamed and the quality gate's held-out window.
+ * A restored job therefore continues training from the checkpoint, not from the starting bundle, goes
+ * on numbering the run's versions, and judges them on the same window; a checkpoint of another run is
+ * refused.
  *
  * <p>Unless the gate is off ({@code holdoutEvery} 0), every {@code holdoutEvery}-th image streamed is
  * kept out of training, in a window of the most recent ones; a version is published only if it passes
@@ -41,7 +43,11 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 public final class OnlineDistiller extends AbstractStreamOperator<StudentVersion>
         implements OneInputStreamOperator<TaughtBatch, StudentVersion>, BoundedOneInput {
     private static final long serialVersionUID = 1L;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(OnlineDistiller.class);
     private static final int RECENT_STEPS = 20;
+    /** Leads the state's bytes: "IMDS" and a format number. */
+    private static final int STATE_MAGIC = 0x494d4453;
+    private static final int STATE_FORMAT = 2;
 
     private final String studentDir;
     private final String registryDir;
@@ -61,8 +67,11 @@ public final class OnlineDistiller extends AbstractStreamOperator<StudentVersion
     private transient Counter rejected;
     private transient StudentPublisher publisher;
     private transient long lastPublishedStep;
+    private transient long lastVersion;
     private transient Deque<OnlineStudent.StepResult> recent;
     private transient Counter published;
+    private transient Counter skipped;
+    private transient Counter rolledBack;
     // Read by the metric reporters' thread: plain values, updated by the task thread after each step.
     private transient volatile long stepsGauge;
     private transient volatile long imagesSeenGauge;
@@ -112,7 +121,17 @@ public final class OnlineDistiller extends AbstractStreamOperator<StudentVersion
             student = OnlineStudent.start(starting, settings, teacherWidth);
         } else {
             try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(restored))) {
+                if (in.readInt() != STATE_MAGIC || in.readInt() != STATE_FORMAT) {
+                    throw new IllegalStateException("the checkpoint's online-distillation state has an unknown format"
+                            + " (written by an older imed?)");
+                }
+                String stateRun = in.readUTF();
+                if (!stateRun.equals(runId)) {
+                    throw new IllegalStateException("the checkpoint's student belongs to run " + stateRun + ", this job is run "
+                            + runId + ": resume with the run's own checkpoint directory");
+                }
                 lastPublishedStep = in.readLong();
+                lastVersion = in.readLong();
                 byte[] snapshot = new byte[in.readInt()];
                 in.readFully(snapshot);
                 student = OnlineStudent.restore(starting, settings, teacherWidth, snapshot);
@@ -129,6 +148,7 @@ public final class OnlineDistiller extends AbstractStreamOperator<StudentVersion
         MetricGroup group = getMetricGroup().addGroup("imed");
         stepsGauge = student.steps();
         imagesSeenGauge = student.imagesSeen();
+        versionGauge = lastVersion;
         lossGauge = Double.NaN;
         group.gauge("studentSteps", (Gauge<Long>) () -> stepsGauge);
         group.gauge("studentImagesSeen", (Gauge<Long>) () -> imagesSeenGauge);
@@ -138,6 +158,8 @@ public final class OnlineDistiller extends AbstractStreamOperator<StudentVersion
         published = group.counter("studentVersionsPublished");
         rejected = group.counter("studentVersionsRejected");
         group.gauge("qualityGateWindow", (Gauge<Integer>) () -> heldOut.size());
+        skipped = group.counter("studentStepsSkipped");
+        rolledBack = group.counter("studentRollBacks");
     }
 
     @Override
@@ -177,6 +199,17 @@ public final class OnlineDistiller extends AbstractStreamOperator<StudentVersion
 
     private void step(PendingExamples.Batch batch) {
         OnlineStudent.StepResult result = student.train(batch.images(), batch.features(), batch.logits(), batch.size());
+        if (result.skipped()) {
+            // Not a failure: the job goes on labelling, the student with the next batch.
+            skipped.inc();
+            LOG.warn("online distillation: a step at {} was skipped, its loss was {}{}", student.steps(), result.loss(),
+                    result.rolledBack() ? "; after " + OnlineStudent.MAX_CONSECUTIVE_SKIPPED
+                            + " in a row the student was rolled back to its last good state" : "");
+            if (result.rolledBack()) {
+                rolledBack.inc();
+            }
+            return;
+        }
         recent.addLast(result);
         if (recent.size() > RECENT_STEPS) {
             recent.removeFirst();
@@ -199,6 +232,7 @@ public final class OnlineDistiller extends AbstractStreamOperator<StudentVersion
     /** Publishes the student if it passes the quality gate (when the stream has one); a rejected version is counted, and training goes on. */
     private void publish() {
         double loss = recent.isEmpty() ? Double.NaN : recent.peekLast().loss();
+        // Judged once per step count: a rejected step is not offered again, whether published or not.
         lastPublishedStep = student.steps();
         java.util.Optional<StudentVersion> outcome = publisher.publish(student, teacherSha, agreement(), loss,
                 settings.gated() ? heldOut : null);
@@ -207,6 +241,11 @@ public final class OnlineDistiller extends AbstractStreamOperator<StudentVersion
             return;
         }
         StudentVersion version = outcome.get();
+        if (version.version() <= lastVersion) {
+            throw new IllegalStateException("step " + student.steps() + " was published as version " + version.version()
+                    + ", not after the run's last version " + lastVersion);
+        }
+        lastVersion = version.version();
         versionGauge = version.version();
         published.inc();
         output.collect(new StreamRecord<>(version));
@@ -228,7 +267,11 @@ public final class OnlineDistiller extends AbstractStreamOperator<StudentVersion
         super.snapshotState(context);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeInt(STATE_MAGIC);
+            out.writeInt(STATE_FORMAT);
+            out.writeUTF(runId);
             out.writeLong(lastPublishedStep);
+            out.writeLong(lastVersion);
             byte[] snapshot = student.snapshot();
             out.writeInt(snapshot.length);
             out.write(snapshot);

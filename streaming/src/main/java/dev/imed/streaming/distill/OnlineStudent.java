@@ -42,10 +42,23 @@ import java.util.List;
  */
 public final class OnlineStudent implements AutoCloseable {
     private static final int MAGIC = 0x494d4f53;
-    private static final int FORMAT = 1;
+    // 2: with the skipped steps and roll-backs.
+    private static final int FORMAT = 2;
+    /** After this many skipped steps in a row the weights themselves are taken to be bad: they are rolled back. */
+    public static final int MAX_CONSECUTIVE_SKIPPED = 10;
+    /** Accepted steps between the in-memory copies of the state that a roll-back returns to. */
+    static final int GOOD_STATE_EVERY = 20;
 
-    /** What one step did: its loss, and how many images the student (before the update) classed as the teacher did. */
-    public record StepResult(float loss, int agreeing, int images) {
+    /**
+     * What one step did: its loss, how many images the student (before the update) classed as the
+     * teacher did, and whether it was skipped (its loss or gradients were not finite: no update), and
+     * whether that skip rolled the student back to its last good state.
+     */
+    public record StepResult(float loss, int agreeing, int images, boolean skipped, boolean rolledBack) {
+        public StepResult(float loss, int agreeing, int images) {
+            this(loss, agreeing, images, false, false);
+        }
+
         public double agreement() {
             return images == 0 ? 0 : agreeing / (double) images;
         }
@@ -55,7 +68,8 @@ public final class OnlineStudent implements AutoCloseable {
     private final ComponentNet net;
     private final Block projection;
     private final NesterovSgd optimizer;
-    private final ParameterStore store;
+    // Replaced on a roll-back: a store keeps the arrays it handed out, and a roll-back loads new ones.
+    private ParameterStore store;
     private final InputSpec spec;
     private final DistillationLoss loss;
     private final LearningRate rate;
@@ -63,6 +77,11 @@ public final class OnlineStudent implements AutoCloseable {
     private long imagesSeen;
     private final long restoredFromStep;
     private final int projectionWidth;
+    private long skippedSteps;
+    private int rollBacks;
+    private int consecutiveSkipped;
+    // The state at the last accepted step that was a multiple of GOOD_STATE_EVERY (or the first), for a roll-back.
+    private byte[] lastGood;
 
     private OnlineStudent(NDManager manager, ComponentNet net, Block projection, OnlineDistillation settings, InputSpec spec,
                           String backbone, long steps, long imagesSeen) {
@@ -118,6 +137,8 @@ public final class OnlineStudent implements AutoCloseable {
             }
             long steps = in.readLong();
             long seen = in.readLong();
+            long skipped = in.readLong();
+            int rolledBack = in.readInt();
             int projectedTo = in.readInt();
             ComponentNet net = network(student.manifest(), manager);
             int needed = teacherWidth == net.width() ? 0 : teacherWidth;
@@ -133,6 +154,8 @@ public final class OnlineStudent implements AutoCloseable {
             OnlineStudent restored = new OnlineStudent(manager, net, projection, settings, student.manifest().input(),
                     student.manifest().architectureString("backbone"), steps, seen);
             restored.optimizer.load(in);
+            restored.skippedSteps = skipped;
+            restored.rollBacks = rolledBack;
             return restored;
         } catch (IOException | MalformedModelException e) {
             manager.close();
@@ -166,14 +189,36 @@ public final class OnlineStudent implements AutoCloseable {
 
     /**
      * One step on {@code n} images with the teacher's features and logits (flattened row-major).
-     * Target images only: the loss has no source term.
+     * Target images only: the loss has no source term. A step whose loss or gradients are not finite
+     * (a poisoned batch, or weights gone bad) is skipped: its gradients are dropped, nothing is
+     * updated or counted. After {@link #MAX_CONSECUTIVE_SKIPPED} skips in a row the parameters and
+     * momentum roll back to the last good state (the step and image counts go on), as offline training
+     * does; the stream is never failed for it.
      */
     public StepResult train(float[] images, float[] teacherFeatures, float[] teacherLogits, int n) {
+        if (lastGood == null) {
+            lastGood = snapshot();
+        }
         // The optimiser updates weights in place, outside any gradient recording, on whatever thread calls.
         TaskThreads.disableGradients();
         float value;
         int agreeing;
+        boolean finite;
         try (NDManager step = manager.newSubManager()) {
+            // A forward pass in training mode moves batch norm's running statistics in place: kept aside so
+            // that a skipped step leaves them as they were too (a NaN image would make them NaN for good).
+            List<NDArray> statistics = new ArrayList<>();
+            List<NDArray> statisticsBefore = new ArrayList<>();
+            for (Block block : blocks()) {
+                for (Parameter p : block.getParameters().values()) {
+                    if (!p.requiresGradient() && p.isInitialized()) {
+                        statistics.add(p.getArray());
+                        NDArray copy = p.getArray().duplicate();
+                        copy.attach(step);
+                        statisticsBefore.add(copy);
+                    }
+                }
+            }
             NDArray x = step.create(images, new Shape(n, spec.channels(), spec.height(), spec.width()));
             NDArray features = step.create(teacherFeatures, new Shape(n, teacherFeatures.length / n));
             NDArray logits = step.create(teacherLogits, new Shape(n, teacherLogits.length / n));
@@ -188,15 +233,60 @@ public final class OnlineStudent implements AutoCloseable {
                 value = total.getFloat();
                 agreeing = (int) learned.get(1).argMax(1).eq(logits.argMax(1)).sum().getLong();
             }
-            optimizer.step(rate.at(steps), step);
+            finite = Float.isFinite(value) && optimizer.gradientsFinite(step);
+            if (finite) {
+                optimizer.step(rate.at(steps), step);
+            } else {
+                // One bad batch must not poison the weights: its gradients are dropped, the statistics restored.
+                optimizer.zeroGradients(step);
+                for (int i = 0; i < statistics.size(); i++) {
+                    statistics.get(i).set(new ai.djl.ndarray.index.NDIndex("..."), statisticsBefore.get(i));
+                }
+            }
         }
-        if (!Float.isFinite(value)) {
-            throw new IllegalStateException("online distillation: the loss became " + value + " at step " + steps
-                    + " (lower the learning rate)");
+        if (!finite) {
+            skippedSteps++;
+            if (++consecutiveSkipped >= MAX_CONSECUTIVE_SKIPPED) {
+                rollBack(lastGood);
+                rollBacks++;
+                consecutiveSkipped = 0;
+                return new StepResult(value, agreeing, n, true, true);
+            }
+            return new StepResult(value, agreeing, n, true, false);
         }
+        consecutiveSkipped = 0;
         steps++;
         imagesSeen += n;
+        if (steps % GOOD_STATE_EVERY == 0) {
+            lastGood = snapshot();
+        }
         return new StepResult(value, agreeing, n);
+    }
+
+    /** Loads the parameters and momentum of {@code snapshot} into this student; its counts stay as they are. */
+    private void rollBack(byte[] snapshot) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(snapshot))) {
+            in.readInt();
+            in.readInt();
+            in.readLong();
+            in.readLong();
+            in.readLong();
+            in.readInt();
+            in.readInt();
+            for (Block block : blocks()) {
+                block.loadParameters(manager, in);
+                for (Parameter p : block.getParameters().values()) {
+                    if (p.requiresGradient() && p.isInitialized()) {
+                        p.getArray().setRequiresGradient(true);
+                    }
+                }
+            }
+            optimizer.load(in);
+            store = new ParameterStore(manager, false);
+        } catch (IOException | MalformedModelException e) {
+            throw new UncheckedIOException("cannot roll the online student back: " + e.getMessage(),
+                    e instanceof IOException io ? io : new IOException(e));
+        }
     }
 
     /** The whole training state: counts, parameters (BatchNorm statistics included) and momentum. */
@@ -207,6 +297,8 @@ public final class OnlineStudent implements AutoCloseable {
             out.writeInt(FORMAT);
             out.writeLong(steps);
             out.writeLong(imagesSeen);
+            out.writeLong(skippedSteps);
+            out.writeInt(rollBacks);
             out.writeInt(projectionWidth);
             for (Block block : blocks()) {
                 block.saveParameters(out);
@@ -261,6 +353,16 @@ public final class OnlineStudent implements AutoCloseable {
 
     public long imagesSeen() {
         return imagesSeen;
+    }
+
+    /** Steps skipped for a non-finite loss or gradients, over the run. */
+    public long skippedSteps() {
+        return skippedSteps;
+    }
+
+    /** Roll-backs to a good state after {@link #MAX_CONSECUTIVE_SKIPPED} skips in a row, over the run. */
+    public int rollBacks() {
+        return rollBacks;
     }
 
     /** The step this student was restored at (0 when it started from its bundle). */

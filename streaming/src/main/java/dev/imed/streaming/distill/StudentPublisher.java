@@ -54,6 +54,8 @@ final class StudentPublisher {
         training.put("steps", student.steps());
         training.put("imagesSeen", student.imagesSeen());
         training.put("restoredFromStep", student.restoredFromStep());
+        training.put("skippedSteps", student.skippedSteps());
+        training.put("rollBacks", student.rollBacks());
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("streamAgreement", Math.round(agreement * 1e4) / 1e4);
         metrics.put("streamLoss", Math.round(loss * 1e4) / 1e4);

@@ -41,6 +41,9 @@ public final class TeacherBatcher extends AbstractStreamOperator<TaughtBatch>
     private static final long serialVersionUID = 1L;
 
     public static final OutputTag<String> LABELS = new OutputTag<>("labels", Types.STRING);
+    /** Images whose teacher outputs are not finite: neither labelled nor taught, a dead letter each. */
+    public static final OutputTag<dev.imed.streaming.decode.DeadLetter> DEAD_LETTERS = new OutputTag<>("teacher-dead-letters",
+            org.apache.flink.api.common.typeinfo.TypeInformation.of(dev.imed.streaming.decode.DeadLetter.class));
 
     private final String teacherDir;
     private final int batchSize;
@@ -173,15 +176,35 @@ public final class TeacherBatcher extends AbstractStreamOperator<TaughtBatch>
         }
         long labelledAt = getProcessingTimeService().getCurrentProcessingTime();
         int classes = logits.length / n;
+        int width = features.length / n;
+        boolean[] finite = new boolean[n];
+        int good = 0;
         for (int i = 0; i < n; i++) {
+            finite[i] = allFinite(logits, i * classes, classes) && allFinite(features, i * width, width);
+            if (finite[i]) {
+                good++;
+            } else {
+                // A poisoned record: labelling it would publish NaN probabilities, teaching it would poison the student.
+                output.collect(DEAD_LETTERS, new StreamRecord<>(new dev.imed.streaming.decode.DeadLetter(paths[i],
+                        dev.imed.streaming.decode.DeadLetter.NON_FINITE_OUTPUT,
+                        "the teacher's output for this image is not finite (NaN or infinite)", 0)));
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            if (!finite[i]) {
+                continue;
+            }
             TeacherLabel label = label(paths[i], logits, i * classes, classes, labelledAt);
             confidenceSum += label.confidence();
             confidenceCount++;
             output.collect(LABELS, new StreamRecord<>(JsonLines.write(label)));
         }
-        meanConfidence = confidenceSum / confidenceCount;
-        if (emitBatches) {
-            output.collect(new StreamRecord<>(new TaughtBatch(teacherSha, paths, batch, features, logits)));
+        meanConfidence = confidenceCount == 0 ? 0 : confidenceSum / confidenceCount;
+        if (emitBatches && good > 0) {
+            TaughtBatch taught = good == n ? new TaughtBatch(teacherSha, paths, batch, features, logits)
+                    : new TaughtBatch(teacherSha, keep(paths, finite, good), keep(batch, finite, good, pixels),
+                            keep(features, finite, good, width), keep(logits, finite, good, classes));
+            output.collect(new StreamRecord<>(taught));
         }
         long done = System.nanoTime();
         images.inc(n);
@@ -201,6 +224,38 @@ public final class TeacherBatcher extends AbstractStreamOperator<TaughtBatch>
             top.add(new TeacherLabel.ClassProbability(classNames.get(order[k]), round(p[order[k]])));
         }
         return new TeacherLabel(path, classNames.get(order[0]), round(p[order[0]]), top, teacherSha, labelledAt);
+    }
+
+    private static boolean allFinite(float[] values, int from, int length) {
+        for (int k = from; k < from + length; k++) {
+            if (!Float.isFinite(values[k])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The rows {@code i} of a row-major array where {@code keep[i]}. */
+    private static float[] keep(float[] rows, boolean[] keep, int kept, int width) {
+        float[] out = new float[kept * width];
+        int j = 0;
+        for (int i = 0; i < keep.length; i++) {
+            if (keep[i]) {
+                System.arraycopy(rows, i * width, out, j++ * width, width);
+            }
+        }
+        return out;
+    }
+
+    private static String[] keep(String[] paths, boolean[] keep, int kept) {
+        String[] out = new String[kept];
+        int j = 0;
+        for (int i = 0; i < keep.length; i++) {
+            if (keep[i]) {
+                out[j++] = paths[i];
+            }
+        }
+        return out;
     }
 
     private static double round(double probability) {

@@ -27,8 +27,9 @@ public record FileBatch(String id, List<ListedFile> files, int next) implements 
      *
      * @param uri its location, as a {@link org.apache.flink.core.fs.Path} URI (a local file is {@code file:/…})
      * @param size its length in bytes when listed
+     * @param modified its modification time when listed, epoch milliseconds
      */
-    public record ListedFile(String uri, long size) {
+    public record ListedFile(String uri, long size, long modified) {
         public ListedFile {
             Objects.requireNonNull(uri, "uri");
         }
@@ -60,7 +61,8 @@ public record FileBatch(String id, List<ListedFile> files, int next) implements 
     /** Binary form of splits: in checkpoints and in assignments to the readers. */
     public static final class Serializer implements SimpleVersionedSerializer<FileBatch> {
         public static final Serializer INSTANCE = new Serializer();
-        private static final int VERSION = 1;
+        // 2: files carry their modification time.
+        private static final int VERSION = 2;
 
         @Override
         public int getVersion() {
@@ -92,6 +94,7 @@ public record FileBatch(String id, List<ListedFile> files, int next) implements 
                 out.writeInt(uri.length);
                 out.write(uri);
                 out.writeLong(file.size());
+                out.writeLong(file.modified());
             }
         }
 
@@ -103,7 +106,8 @@ public record FileBatch(String id, List<ListedFile> files, int next) implements 
             for (int i = 0; i < n; i++) {
                 byte[] uri = new byte[in.readInt()];
                 in.readFully(uri);
-                files.add(new ListedFile(new String(uri, java.nio.charset.StandardCharsets.UTF_8), in.readLong()));
+                long size = in.readLong();
+                files.add(new ListedFile(new String(uri, java.nio.charset.StandardCharsets.UTF_8), size, in.readLong()));
             }
             return new FileBatch(id, files, next);
         }

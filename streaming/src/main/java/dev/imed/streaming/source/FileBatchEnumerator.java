@@ -4,15 +4,12 @@ import dev.imed.streaming.source.FileBatch.ListedFile;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Random;
-import java.util.Set;
 import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
 import org.apache.flink.connector.file.src.FileSourceSplit;
@@ -41,15 +38,15 @@ final class FileBatchEnumerator implements SplitEnumerator<FileBatch, FileBatchE
      * @param nextSplitId the id of the next split made (ids never repeat, across restores too)
      * @param listed whether a bounded source has listed its directory (then it never lists again)
      * @param pending splits made and not yet assigned, in order
-     * @param seen a continuous source's files already made into splits, so a later listing skips
-     *     them (empty for a bounded source)
+     * @param seen what a continuous source has made into splits already, so a later listing skips it:
+     *     a modification-time floor and the files modified since (bounded, see {@link SeenFiles})
      */
-    record State(long nextSplitId, boolean listed, List<FileBatch> pending, Collection<String> seen) {}
+    record State(long nextSplitId, boolean listed, List<FileBatch> pending, SeenFiles seen) {}
 
     private final SplitEnumeratorContext<FileBatch> context;
     private final ImageFileSource.Settings settings;
     private final ArrayDeque<FileBatch> pending;
-    private final Set<String> seen;
+    private final SeenFiles seen;
     // Readers with a request outstanding, in the order they asked.
     private final LinkedHashSet<Integer> waiting = new LinkedHashSet<>();
     private long nextSplitId;
@@ -59,13 +56,13 @@ final class FileBatchEnumerator implements SplitEnumerator<FileBatch, FileBatchE
         this.context = context;
         this.settings = settings;
         this.pending = new ArrayDeque<>(restored.pending());
-        this.seen = new HashSet<>(restored.seen());
+        this.seen = restored.seen().withLimits(settings.latenessMs(), settings.recentFiles());
         this.nextSplitId = restored.nextSplitId();
         this.listed = restored.listed();
     }
 
-    static State initialState() {
-        return new State(0, false, List.of(), List.of());
+    static State initialState(ImageFileSource.Settings settings) {
+        return new State(0, false, List.of(), new SeenFiles(settings.latenessMs(), settings.recentFiles()));
     }
 
     @Override
@@ -87,7 +84,7 @@ final class FileBatchEnumerator implements SplitEnumerator<FileBatch, FileBatchE
                 .thenComparing(file -> file.path().toUri().toString()));
         List<ListedFile> files = new ArrayList<>(found.size());
         for (FileSourceSplit file : found) {
-            files.add(new ListedFile(file.path().toUri().toString(), file.fileSize()));
+            files.add(new ListedFile(file.path().toUri().toString(), file.fileSize(), file.fileModificationTime()));
         }
         return files;
     }
@@ -101,12 +98,8 @@ final class FileBatchEnumerator implements SplitEnumerator<FileBatch, FileBatchE
             }
             throw new FlinkRuntimeException(settings.directory() + ": the input directory could not be listed", error);
         }
-        List<ListedFile> fresh = new ArrayList<>();
-        for (ListedFile file : files) {
-            if (!settings.continuous() || seen.add(file.uri())) {
-                fresh.add(file);
-            }
-        }
+        List<ListedFile> fresh = settings.continuous()
+                ? new ArrayList<>(seen.take(files, System.currentTimeMillis())) : new ArrayList<>(files);
         // The files of one listing are shuffled: a directory often holds one class after another (by
         // name and by time alike), and a student learning online from one class at a time forgets the
         // others. Seeded by the split counter, which is checkpointed: a restore shuffles no differently.
@@ -117,7 +110,7 @@ final class FileBatchEnumerator implements SplitEnumerator<FileBatch, FileBatchE
         }
         listed = true;
         if (!fresh.isEmpty()) {
-            LOG.debug("{}: {} new files in {} pending splits", settings.directory(), fresh.size(), pending.size());
+            LOG.debug("{}: {} new or changed files in {} pending splits; {}", settings.directory(), fresh.size(), pending.size(), seen);
         }
         assign();
     }
@@ -165,7 +158,7 @@ final class FileBatchEnumerator implements SplitEnumerator<FileBatch, FileBatchE
 
     @Override
     public State snapshotState(long checkpointId) {
-        return new State(nextSplitId, listed, List.copyOf(pending), List.copyOf(seen));
+        return new State(nextSplitId, listed, List.copyOf(pending), seen.copy());
     }
 
     @Override
@@ -176,7 +169,8 @@ final class FileBatchEnumerator implements SplitEnumerator<FileBatch, FileBatchE
     /** Binary form of the enumerator's checkpointed state. */
     static final class StateSerializer implements SimpleVersionedSerializer<State> {
         static final StateSerializer INSTANCE = new StateSerializer();
-        private static final int VERSION = 1;
+        // 2: a bounded record of seen files (floor and recent files) instead of every name.
+        private static final int VERSION = 2;
 
         @Override
         public int getVersion() {
@@ -192,12 +186,7 @@ final class FileBatchEnumerator implements SplitEnumerator<FileBatch, FileBatchE
             for (FileBatch split : state.pending()) {
                 FileBatch.Serializer.write(split, out);
             }
-            out.writeInt(state.seen().size());
-            for (String uri : state.seen()) {
-                byte[] bytes = uri.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-                out.writeInt(bytes.length);
-                out.write(bytes);
-            }
+            state.seen().write(out);
             return out.getCopyOfBuffer();
         }
 
@@ -215,14 +204,7 @@ final class FileBatchEnumerator implements SplitEnumerator<FileBatch, FileBatchE
             for (int i = 0; i < n; i++) {
                 pending.add(FileBatch.Serializer.read(in));
             }
-            int m = in.readInt();
-            List<String> seen = new ArrayList<>(m);
-            for (int i = 0; i < m; i++) {
-                byte[] bytes = new byte[in.readInt()];
-                in.readFully(bytes);
-                seen.add(new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
-            }
-            return new State(nextSplitId, listed, pending, seen);
+            return new State(nextSplitId, listed, pending, SeenFiles.read(in));
         }
     }
 }

@@ -23,8 +23,11 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * <p>Unlike Flink's {@code FileSource}, whose every split is one file, a split here is a batch of up
  * to {@code filesPerSplit} files ({@link FileBatch}): asking the enumerator for a split and setting
  * up its reading cost milliseconds, which for small images was most of the job's time. The
- * enumerator's pending splits (and, continuous, the files it has seen) and each reader's position in
- * its splits are checkpointed, so a restored job reads every file exactly once.
+ * enumerator's pending splits (and, continuous, a bounded record of the files it has taken: a
+ * modification-time floor and the files since, see {@link SeenFiles}) and each reader's position in
+ * its splits are checkpointed, so a restored job reads every file exactly once. A file that changes
+ * (size or modification time) after it was taken is taken again: one read while it was still being
+ * written, and dead-lettered for it, is retried when complete.
  */
 public final class ImageFileSource
         implements Source<ImageFile, FileBatch, FileBatchEnumerator.State>, ResultTypeQueryable<ImageFile> {
@@ -38,15 +41,32 @@ public final class ImageFileSource
      * @param monitorIntervalMs between two listings of a continuous source
      * @param maxFileBytes larger files are not read (their record says so)
      * @param filesPerSplit the most files in one split
+     * @param latenessMs how much older than the newest file listed a file may be and still be taken
+     *     when it appears (a continuous source; see {@link SeenFiles})
+     * @param recentFiles the most files a continuous source remembers one by one
      */
     public record Settings(String directory, boolean continuous, long monitorIntervalMs, long maxFileBytes,
-                           int filesPerSplit) implements Serializable {
+                           int filesPerSplit, long latenessMs, int recentFiles) implements Serializable {
+        /** A file may land up to 5 minutes older than the newest one listed. */
+        public static final long DEFAULT_LATENESS_MS = 5 * 60_000L;
+        /** Files remembered one by one, about 10 MB of checkpoint at most. */
+        public static final int DEFAULT_RECENT_FILES = 100_000;
+
         public Settings {
             java.util.Objects.requireNonNull(directory, "directory");
-            if (monitorIntervalMs <= 0 || maxFileBytes <= 0 || filesPerSplit <= 0) {
+            if (monitorIntervalMs <= 0 || maxFileBytes <= 0 || filesPerSplit <= 0 || latenessMs < 0 || recentFiles <= 0) {
                 throw new IllegalArgumentException("the monitoring interval (" + monitorIntervalMs + " ms), byte limit ("
-                        + maxFileBytes + ") and files per split (" + filesPerSplit + ") must be positive");
+                        + maxFileBytes + "), files per split (" + filesPerSplit + ") and remembered files (" + recentFiles
+                        + ") must be positive, the lateness (" + latenessMs + " ms) not negative");
             }
+        }
+
+        public Settings(String directory, boolean continuous, long monitorIntervalMs, long maxFileBytes, int filesPerSplit) {
+            this(directory, continuous, monitorIntervalMs, maxFileBytes, filesPerSplit, DEFAULT_LATENESS_MS, DEFAULT_RECENT_FILES);
+        }
+
+        public Settings withSeenFiles(long lateness, int recent) {
+            return new Settings(directory, continuous, monitorIntervalMs, maxFileBytes, filesPerSplit, lateness, recent);
         }
     }
 
@@ -79,7 +99,7 @@ public final class ImageFileSource
 
     @Override
     public SplitEnumerator<FileBatch, FileBatchEnumerator.State> createEnumerator(SplitEnumeratorContext<FileBatch> context) {
-        return new FileBatchEnumerator(context, settings, FileBatchEnumerator.initialState());
+        return new FileBatchEnumerator(context, settings, FileBatchEnumerator.initialState(settings));
     }
 
     @Override

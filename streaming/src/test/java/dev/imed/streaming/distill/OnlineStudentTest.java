@@ -127,6 +127,74 @@ class OnlineStudentTest {
     }
 
     @Test
+    void aNonFiniteLossIsSkippedWithoutTouchingTheWeights() {
+        OnlineDistillation settings = OnlineDistillation.defaults().withBatchSize(N);
+        float[][] good = batch(4);
+        float[][] poisoned = batch(5);
+        poisoned[2][3] = Float.NaN; // one teacher logit of one image
+        try (OnlineStudent student = OnlineStudent.start(bundle, settings, ComponentNet.BOTTLENECK)) {
+            student.train(good[0], good[1], good[2], N);
+            List<float[]> before = weights(student);
+            OnlineStudent.StepResult step = student.train(poisoned[0], poisoned[1], poisoned[2], N);
+            assertThat(step.skipped()).isTrue();
+            assertThat(step.loss()).isNaN();
+            assertThat(student.steps()).isEqualTo(1);
+            assertThat(student.imagesSeen()).isEqualTo(N);
+            assertThat(student.skippedSteps()).isEqualTo(1);
+            List<float[]> after = weights(student);
+            for (int i = 0; i < before.size(); i++) {
+                assertThat(after.get(i)).containsExactly(before.get(i));
+            }
+            // The next good batch trains as usual, from the same weights.
+            OnlineStudent.StepResult next = student.train(good[0], good[1], good[2], N);
+            assertThat(next.skipped()).isFalse();
+            assertThat(next.loss()).isFinite();
+            assertThat(student.steps()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void weightsGoneBadAreRolledBackToTheLastGoodStateAndTheCountsGoOn() {
+        OnlineDistillation settings = OnlineDistillation.defaults().withBatchSize(N);
+        float[][] good = batch(6);
+        try (OnlineStudent student = OnlineStudent.start(bundle, settings, ComponentNet.BOTTLENECK)) {
+            for (int i = 0; i < OnlineStudent.GOOD_STATE_EVERY; i++) {
+                assertThat(student.train(good[0], good[1], good[2], N).skipped()).isFalse();
+            }
+            List<float[]> good20 = weights(student);
+            // Every step from here on poisons: an infinite weight makes every loss NaN.
+            NDArray w = student.network().getParameters().get(0).getValue().getArray();
+            float[] values = w.toFloatArray();
+            values[0] = Float.POSITIVE_INFINITY;
+            w.set(values);
+            for (int i = 1; i < OnlineStudent.MAX_CONSECUTIVE_SKIPPED; i++) {
+                OnlineStudent.StepResult r = student.train(good[0], good[1], good[2], N);
+                assertThat(r.skipped()).isTrue();
+                assertThat(r.rolledBack()).isFalse();
+            }
+            OnlineStudent.StepResult last = student.train(good[0], good[1], good[2], N);
+            assertThat(last.skipped()).isTrue();
+            assertThat(last.rolledBack()).isTrue();
+            assertThat(student.rollBacks()).isEqualTo(1);
+            assertThat(student.skippedSteps()).isEqualTo(OnlineStudent.MAX_CONSECUTIVE_SKIPPED);
+            List<float[]> back = weights(student);
+            for (int i = 0; i < back.size(); i++) {
+                assertThat(back.get(i)).containsExactly(good20.get(i));
+            }
+            // Training goes on from the good state; the step counter never went back.
+            OnlineStudent.StepResult next = student.train(good[0], good[1], good[2], N);
+            assertThat(next.skipped()).isFalse();
+            assertThat(next.loss()).isFinite();
+            assertThat(student.steps()).isEqualTo(OnlineStudent.GOOD_STATE_EVERY + 1);
+            // The counts are part of the snapshot.
+            try (OnlineStudent restored = OnlineStudent.restore(bundle, settings, ComponentNet.BOTTLENECK, student.snapshot())) {
+                assertThat(restored.skippedSteps()).isEqualTo(OnlineStudent.MAX_CONSECUTIVE_SKIPPED);
+                assertThat(restored.rollBacks()).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
     void garbageIsNotASnapshot() {
         assertThatThrownBy(() -> OnlineStudent.restore(bundle, OnlineDistillation.defaults(), ComponentNet.BOTTLENECK,
                 new byte[] {1, 2, 3, 4, 5, 6, 7, 8}))

@@ -169,15 +169,94 @@ class ImageFileSourceTest {
     }
 
     @Test
+    @Timeout(value = 10, unit = TimeUnit.MINUTES)
+    void aContinuousSourceRemembersBoundedlyManyFilesAndStillTakesEachOnce() throws Exception {
+        Path input = Files.createDirectories(dir.resolve("incoming"));
+        // Remember 10 files at most (an hour's lateness would keep them all): the floor rises past the rest.
+        ImageFileSource source = new ImageFileSource(ImageFileSource.of(input, true, Duration.ofMillis(50), 4096, 4)
+                .settings().withSeenFiles(3_600_000, 10));
+        long base = System.currentTimeMillis() - 3_600_000;
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, new Configuration());
+        List<String> read = new ArrayList<>();
+        List<String> written = new ArrayList<>();
+        try (CloseableIterator<ImageFile> files = env.fromSource(source, WatermarkStrategy.noWatermarks(), "files")
+                .executeAndCollect("bounded memory of seen files")) {
+            for (int wave = 0; wave < 6; wave++) {
+                // 25 files a wave, modified after the wave before's: far more than 10 to remember. Written
+                // aside and moved in whole (a rename keeps the modification time).
+                Path staging = dir.resolve("staging" + wave);
+                Map<String, byte[]> staged = writeFiles(staging, 25);
+                List<String> landed = new ArrayList<>();
+                int i = 0;
+                for (String path : staged.keySet()) {
+                    Files.setLastModifiedTime(Path.of(path), java.nio.file.attribute.FileTime.fromMillis(base + wave * 1000L + i++));
+                }
+                Files.move(staging, input.resolve("wave" + wave), StandardCopyOption.ATOMIC_MOVE);
+                for (String path : staged.keySet()) {
+                    landed.add(input.resolve("wave" + wave).resolve(staging.relativize(Path.of(path))).toString());
+                }
+                written.addAll(landed);
+                take(files, read, 25);
+                assertThat(read.subList(wave * 25, (wave + 1) * 25)).containsExactlyInAnyOrderElementsOf(landed);
+            }
+            // One more file after them all: had any earlier file been taken again, it would come first.
+            Path last = input.resolve("last.png");
+            Files.write(last, new byte[] {9});
+            take(files, read, 1);
+            assertThat(read.get(read.size() - 1)).isEqualTo(last.toString());
+        }
+        assertThat(read).doesNotHaveDuplicates().hasSize(written.size() + 1);
+    }
+
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.MINUTES)
+    void aFileThatChangesAfterItWasReadIsReadAgainAndAnUnchangedOneIsNot() throws Exception {
+        Path input = Files.createDirectories(dir.resolve("incoming"));
+        Path growing = input.resolve("growing.png");
+        Path steady = input.resolve("steady.png");
+        Files.write(growing, new byte[] {1, 2, 3});
+        Files.write(steady, new byte[] {7});
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, new Configuration());
+        List<ImageFile> read = new ArrayList<>();
+        try (CloseableIterator<ImageFile> files = env.fromSource(ImageFileSource.of(input, true, Duration.ofMillis(50), 4096, 4),
+                WatermarkStrategy.noWatermarks(), "files").executeAndCollect("changed files")) {
+            read.add(files.next());
+            read.add(files.next());
+            // The writer was not finished: the file grows, its modification time moves (replaced whole, so
+            // that no listing sees it half-way).
+            Path next = dir.resolve("growing.next");
+            Files.write(next, new byte[] {1, 2, 3, 4, 5, 6});
+            Files.setLastModifiedTime(next, java.nio.file.attribute.FileTime.fromMillis(
+                    Files.getLastModifiedTime(growing).toMillis() + 1000));
+            Files.move(next, growing, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            read.add(files.next());
+            // Two more files, one listing after the other: a file taken again by the first listing would
+            // come before the second file.
+            Files.write(input.resolve("later1.png"), new byte[] {8});
+            read.add(files.next());
+            Files.write(input.resolve("later2.png"), new byte[] {9});
+            read.add(files.next());
+        }
+        List<String> paths = read.stream().map(ImageFile::path).toList();
+        assertThat(paths.subList(0, 2)).containsExactlyInAnyOrder(growing.toString(), steady.toString());
+        assertThat(paths.subList(2, 5)).containsExactly(growing.toString(), input.resolve("later1.png").toString(),
+                input.resolve("later2.png").toString());
+        assertThat(read.get(2).bytes()).containsExactly(1, 2, 3, 4, 5, 6);
+    }
+
+    @Test
     void splitsAndEnumeratorStateSurviveSerialisation() throws IOException {
-        FileBatch split = new FileBatch("17", List.of(new ListedFile("file:/in/a%20b.png", 12), new ListedFile("file:/in/c.png", 0)), 1);
+        FileBatch split = new FileBatch("17", List.of(new ListedFile("file:/in/a%20b.png", 12, 1_700_000_000_123L),
+                new ListedFile("file:/in/c.png", 0, 5)), 1);
         FileBatch.Serializer splits = FileBatch.Serializer.INSTANCE;
         FileBatch back = splits.deserialize(splits.getVersion(), splits.serialize(split));
         assertThat(back).isEqualTo(split);
         assertThat(FileBatchReader.displayPath(new org.apache.flink.core.fs.Path(java.net.URI.create(back.files().get(0).uri()))))
                 .isEqualTo("/in/a b.png");
 
-        FileBatchEnumerator.State state = new FileBatchEnumerator.State(18, true, List.of(split), List.of("file:/in/x.png"));
+        SeenFiles seen = new SeenFiles(1000, 10);
+        seen.take(List.of(new ListedFile("file:/in/x.png", 3, 2000), new ListedFile("file:/in/y.png", 4, 500)), 10_000);
+        FileBatchEnumerator.State state = new FileBatchEnumerator.State(18, true, List.of(split), seen);
         FileBatchEnumerator.StateSerializer states = FileBatchEnumerator.StateSerializer.INSTANCE;
         assertThat(states.deserialize(states.getVersion(), states.serialize(state))).isEqualTo(state);
     }
