@@ -38,9 +38,9 @@ class StreamContinuousTest {
         List<String> firstWave = new ArrayList<>();
         StreamSummary first;
         try (RunningStream running = StreamJob.start(config)) {
-            firstWave.addAll(land(digits.subList(0, 15), input));
+            firstWave.addAll(StreamFixtures.land(digits.subList(0, 15), input));
             awaitLabels(running, 15);
-            firstWave.addAll(land(digits.subList(15, 40), input));
+            firstWave.addAll(StreamFixtures.land(digits.subList(15, 40), input));
             awaitLabels(running, 40);
             first = running.cancel();
         }
@@ -49,7 +49,7 @@ class StreamContinuousTest {
         assertThat(labelledFirst).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(firstWave);
 
         // While the job is down more files land; the resumed job labels only those.
-        List<String> secondWave = land(digits.subList(40, 60), input);
+        List<String> secondWave = StreamFixtures.land(digits.subList(40, 60), input);
         Optional<Path> checkpoint = StreamJob.latestCheckpoint(config.out());
         assertThat(checkpoint).as("a checkpoint retained on cancellation").isPresent();
         StreamSummary second;
@@ -93,9 +93,9 @@ class StreamContinuousTest {
             replace(upload, whole);
             await(() -> outputs.labels(running.runId()).size() == 1);
             // Two more files, one after the other: listings in between take nothing twice.
-            List<String> later = new ArrayList<>(land(digits.subList(1, 2), input));
+            List<String> later = new ArrayList<>(StreamFixtures.land(digits.subList(1, 2), input));
             await(() -> outputs.labels(running.runId()).size() == 2);
-            later.addAll(land(digits.subList(2, 3), input));
+            later.addAll(StreamFixtures.land(digits.subList(2, 3), input));
             await(() -> outputs.labels(running.runId()).size() == 3);
             running.cancel();
             List<String> labelled = outputs.labels(running.runId()).stream().map(TeacherLabel::path).toList();
@@ -121,19 +121,6 @@ class StreamContinuousTest {
         }
     }
 
-    /** Copies files in the way uploads should arrive: hidden while written, renamed when complete. */
-    private static List<String> land(List<Path> files, Path input) throws IOException {
-        List<String> landed = new ArrayList<>();
-        for (Path file : files) {
-            String name = file.getParent().getFileName() + "-" + file.getFileName();
-            Path staged = input.resolve("." + name);
-            Files.copy(file, staged);
-            Path target = input.resolve(name);
-            Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE);
-            landed.add(target.toAbsolutePath().toString());
-        }
-        return landed;
-    }
 
     private static void awaitLabels(RunningStream running, int count) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();

@@ -130,4 +130,18 @@ final class StreamFixtures {
     static void deleteRecursively(Path dir) throws IOException {
         dev.imed.core.bundle.AtomicFiles.deleteRecursively(dir);
     }
+
+    /** Copies files as uploads should arrive: hidden while written, renamed when complete; returns their final paths. */
+    static List<String> land(List<Path> files, Path input) throws IOException {
+        List<String> landed = new ArrayList<>();
+        for (Path file : files) {
+            String name = file.getParent().getFileName() + "-" + file.getFileName();
+            Path staged = input.resolve("." + name);
+            Files.copy(file, staged);
+            Path target = input.resolve(name);
+            Files.move(staged, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            landed.add(target.toAbsolutePath().toString());
+        }
+        return landed;
+    }
 }

@@ -10,7 +10,6 @@ import dev.imed.streaming.label.TeacherLabel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,7 +50,7 @@ class StreamResumeTest {
                 "--holdout-every", "0",
                 "--resume", "auto");
 
-        List<String> landed = new ArrayList<>(land(digits.subList(0, WAVE), input));
+        List<String> landed = new ArrayList<>(StreamFixtures.land(digits.subList(0, WAVE), input));
         Process first = start(command, dir.resolve("first.log"));
         long killedAt;
         String runId;
@@ -59,7 +58,7 @@ class StreamResumeTest {
             // A first wave through, committed, with versions published; then a second wave lands and the
             // process dies while it streams through.
             await(() -> outputs.labels(null).size() >= WAVE && !outputs.published(null).isEmpty(), first, "the first wave");
-            landed.addAll(land(digits.subList(WAVE, 2 * WAVE), input));
+            landed.addAll(StreamFixtures.land(digits.subList(WAVE, 2 * WAVE), input));
             await(() -> outputs.labels(null).size() > WAVE + WAVE / 4, first, "part of the second wave");
             first.destroyForcibly(); // SIGKILL: no cancellation, no clean-up, no final checkpoint
             assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -73,7 +72,7 @@ class StreamResumeTest {
         long stepsBeforeKill = beforeKill.get(beforeKill.size() - 1).steps();
 
         // While nothing runs, a third wave lands; the same command picks the run up again.
-        landed.addAll(land(digits.subList(2 * WAVE, 3 * WAVE), input));
+        landed.addAll(StreamFixtures.land(digits.subList(2 * WAVE, 3 * WAVE), input));
         Process second = start(command, dir.resolve("second.log"));
         int total = 3 * WAVE;
         long finalSteps = total / TRAIN_BATCH;
@@ -163,19 +162,6 @@ class StreamResumeTest {
         }
     }
 
-    /** Copies files as uploads should arrive: hidden while written, renamed when complete. */
-    private static List<String> land(List<Path> files, Path input) throws IOException {
-        List<String> landed = new ArrayList<>();
-        for (Path file : files) {
-            String name = file.getParent().getFileName() + "-" + file.getFileName();
-            Path staged = input.resolve("." + name);
-            Files.copy(file, staged);
-            Path target = input.resolve(name);
-            Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE);
-            landed.add(target.toAbsolutePath().toString());
-        }
-        return landed;
-    }
 
     private static long number(Manifest m, String key) {
         return ((Number) m.training().get(key)).longValue();
