@@ -13,6 +13,7 @@ import dev.imed.core.bundle.Manifest;
 import dev.imed.core.data.Domain;
 import dev.imed.core.data.Domains;
 import dev.imed.core.device.Devices;
+import dev.imed.core.init.Initialization;
 import dev.imed.core.loader.Batch;
 import dev.imed.core.loader.DomainLoader;
 import dev.imed.core.transform.InputSpec;
@@ -26,12 +27,12 @@ import dev.imed.ensemble.train.LearningRate;
 import dev.imed.ensemble.train.NesterovSgd;
 import dev.imed.ensemble.train.TrainingLoop;
 import dev.imed.fusion.net.FusionNet;
-import dev.imed.core.init.Initialization;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Trains a teacher: the components stay frozen (inference mode, no gradients, run once per batch);
@@ -39,6 +40,9 @@ import java.util.Map;
  * adversarial loss on (f_ens, softmax(z_ens)) with its own discriminator. No target label is used.
  */
 public final class TeacherTrainer {
+    /** A gate's segment of a DJL parameter path: {@code gate0}, or {@code 03gate0} with its child index. */
+    private static final Pattern GATE_SEGMENT = Pattern.compile("(^|_)(\\d+)?gate\\d+(_|$)");
+
     private TeacherTrainer() {}
 
     public static Bundle train(TeacherConfig config, Path out) {
@@ -155,8 +159,6 @@ public final class TeacherTrainer {
         });
         return gates;
     }
-
-    private static final java.util.regex.Pattern GATE_SEGMENT = java.util.regex.Pattern.compile("(^|_)(\\d+)?gate\\d+(_|$)");
 
     private static Manifest manifest(String method, Map<String, Object> architecture, Manifest first, Map<String, Object> training,
                                      TeacherConfig config, Domain source, Domain target, Map<String, String> lineage) {
