@@ -13,6 +13,7 @@ import concurrent.futures
 import json
 import math
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -29,6 +30,8 @@ VARIANTS = {
     "init-djl": (["--init", "djl"], ["--init", "djl"]),
     "wd-1e-3": (["--weight-decay", "1e-3"], ["--weight-decay", "1e-3"]),
     "dann-weight-1": (["--trade-off", "10"], ["--dann-weight", "1"]),
+    # Both sides start from imed's first parameters: the seeds' spread no longer hides a difference of recipe.
+    "paired": ([], []),
 }
 SINGLE_THREAD = "-Dai.djl.pytorch.num_threads=1 -Dai.djl.pytorch.num_interop_threads=1 -Dimed.quiet=true"
 
@@ -64,6 +67,15 @@ def twin_env():
     return env
 
 
+def wait_for(path, what, timeout=1800):
+    """Waits for the imed run of the same cell (running in another job) to write `path`."""
+    deadline = time.time() + timeout
+    while not os.path.exists(path):
+        if time.time() > deadline:
+            raise RuntimeError("%s: %s did not appear in %d s" % (path, what, timeout))
+        time.sleep(2)
+
+
 def component_run(work, data, side, task, method, seed, iterations, variant):
     """Trains one component on one side; returns its result dict (cached in the work directory)."""
     directory = os.path.join(work, variant, side, slug(task), method, "seed%d" % seed)
@@ -73,8 +85,25 @@ def component_run(work, data, side, task, method, seed, iterations, variant):
     os.makedirs(directory, exist_ok=True)
     source, target = (os.path.join(data, d) for d in task)
     imed_args, twin_args = VARIANTS[variant]
+    if variant == "paired":
+        shared = os.path.join(work, variant, "imed", slug(task), method, "seed%d" % seed, "initial-parameters.npz")
+        if side == "imed":
+            imed_args = imed_args + ["--save-initial-parameters", shared]
+        else:
+            wait_for(shared, "imed's first parameters")
+            twin_args = twin_args + ["--initial-parameters", shared]
     started = time.time()
-    if side == "imed":
+    reusable = os.path.join(work, "default", "imed", slug(task), method, "seed%d" % seed, "result.json")
+    if variant == "paired" and side == "imed" and os.path.exists(reusable):
+        # The default variant's imed run is this very run (same seed, so the same first parameters): only
+        # the parameters are written again, by a one-iteration run whose bundle is dropped.
+        scratch = os.path.join(directory, "first-parameters-run")
+        run([IMED, "train", "component", "--method", method, "--source", "folder:" + source, "--target",
+             "folder:" + target, "--out", scratch, "--iterations", "1", "--seed", str(seed)] + imed_args,
+            os.path.join(directory, "log.txt"), imed_env())
+        shutil.rmtree(scratch)
+        result = dict(json.load(open(reusable)), reusedFrom=reusable)
+    elif side == "imed":
         bundle = os.path.join(directory, "bundle")
         run([IMED, "train", "component", "--method", method, "--source", "folder:" + source,
              "--target", "folder:" + target, "--out", bundle, "--iterations", str(iterations), "--seed", str(seed)]
@@ -93,7 +122,8 @@ def component_run(work, data, side, task, method, seed, iterations, variant):
         result["model"] = model
     result["task"] = "%s→%s" % task
     result["variant"] = variant
-    result["seconds"] = round(time.time() - started, 1)
+    if "reusedFrom" not in result:
+        result["seconds"] = round(time.time() - started, 1)
     with open(result_file + ".tmp", "w") as out:
         json.dump(result, out, indent=1)
     os.replace(result_file + ".tmp", result_file)
@@ -213,6 +243,35 @@ def curve_points(result, iterations, points=8, smooth=250):
         window = [v for it, v in curve if at - smooth < it <= at]
         out.append(statistics.mean(window) if window else None)
     return out
+
+
+def ensemble_curve(work, task, side, seed, model):
+    """The teacher's or the student's training-loss curve on one side, in curve_points' input form."""
+    directory = os.path.join(work, "default", side, slug(task), "teacher", "seed%d" % seed)
+    if side == "imed":
+        manifest = os.path.join(directory, model, "manifest.json")
+        if not os.path.exists(manifest):
+            return None
+        return {"side": "imed", "lossCurve": json.load(open(manifest))["training"]["loss"]["curve"]}
+    path = os.path.join(directory, model + ".json")
+    return {"side": "twin", "lossCurve": json.load(open(path))["lossCurve"]} if os.path.exists(path) else None
+
+
+def ensemble_curves_table(work, task, seeds, budgets):
+    """The teacher's and the student's mean loss curves per side: the evidence for their budgets."""
+    lines = ["| model | side | " + " | ".join("%d/8" % j for j in range(1, 9)) + " |", "|---|---|" + "---:|" * 8]
+    for model, iterations in budgets:
+        for side in ("imed", "twin"):
+            runs = [ensemble_curve(work, task, side, s, model) for s in range(seeds)]
+            runs = [curve_points(r, iterations, smooth=iterations // 8) for r in runs if r is not None]
+            if not runs:
+                continue
+            means = []
+            for j in range(8):
+                vals = [r[j] for r in runs if r[j] is not None]
+                means.append("%.3f" % statistics.mean(vals) if vals else "—")
+            lines.append("| %s (%d its) | %s | %s |" % (model, iterations, side, " | ".join(means)))
+    return lines
 
 
 def curves_table(results, tasks, methods, seeds, iterations):
@@ -359,6 +418,9 @@ def main():
         lines += ["", "Teacher (%s, %d iterations) and student (%d iterations):" % (
             "+".join(members), args.teacher_iterations, args.student_iterations), ""]
         lines += table(ensemble_rows, "task | model")
+        lines += ["", "Their training loss (mean over seeds; each point averages the eighth of the run before it):", ""]
+        lines += ensemble_curves_table(args.work, ensemble_task, args.seeds,
+                                       [("teacher", args.teacher_iterations), ("student", args.student_iterations)])
     if failures:
         lines += ["", "Failed runs:", ""] + ["- " + f for f in failures]
     findings = os.path.join(args.out, "findings.md")

@@ -232,6 +232,25 @@ def init_weights(module, scheme):
                     m.bias.zero_()
 
 
+def load_initial_parameters(modules, path):
+    """Overwrites the modules' parameters and BatchNorm statistics with imed's first parameters (written by
+    `imed train component --save-initial-parameters`), matched in order and checked by shape, so that a
+    paired run starts from the same weights on both sides."""
+    saved = np.load(path)
+    arrays = [saved[k] for k in sorted(saved.files)]
+    tensors = [t for m in modules for name, t in m.state_dict(keep_vars=True).items()
+               if not name.endswith("num_batches_tracked") and not name.startswith(("random_feature", "random_prediction"))
+               and ".random_" not in name]
+    if len(arrays) != len(tensors):
+        raise SystemExit("%s: %d arrays, the network has %d parameters and statistics" % (path, len(arrays), len(tensors)))
+    with torch.no_grad():
+        for i, (a, t) in enumerate(zip(arrays, tensors)):
+            if tuple(a.shape) != tuple(t.shape):
+                raise SystemExit("%s: entry %s has shape %s, the network's %d-th tensor %s"
+                                 % (path, sorted(saved.files)[i], a.shape, i, tuple(t.shape)))
+            t.copy_(torch.from_numpy(a))
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Losses (Losses.java, Mcc.java, ConditionalAdversary.java)
 # ---------------------------------------------------------------------------------------------------------
@@ -486,7 +505,8 @@ def write_json(path, result):
 def base_result(kind, method, args, source, target):
     return {"side": "pytorch", "kind": kind, "method": method, "source": source.name, "target": target.name,
             "sourceDir": source.root, "targetDir": target.root, "seed": args.seed, "iterations": args.iterations,
-            "init": args.init, "grlSchedule": args.grl_schedule, "lr": args.lr, "batchSize": args.batch_size,
+            "init": args.init, "initialParameters": getattr(args, "initial_parameters", None),
+            "grlSchedule": args.grl_schedule, "lr": args.lr, "batchSize": args.batch_size,
             "weightDecay": args.weight_decay, "torch": torch.__version__}
 
 
@@ -512,6 +532,8 @@ def cmd_component(args):
     for m in methods:
         init_weights(m, args.init)
     modules = [net] + methods
+    if args.initial_parameters:
+        load_initial_parameters(modules, args.initial_parameters)
     params = [p for m in modules for p in m.parameters() if p.requires_grad]
     optimizer = make_optimizer(params, args)
     source_loader, target_loader = Loader(len(source), args.seed), Loader(len(target), args.seed + 1)
@@ -864,6 +886,8 @@ def main(argv=None):
     p.add_argument("--method", required=True)
     p.add_argument("--trade-off", type=float, default=1.0, help="multiplies each adaptation loss's own weight")
     p.add_argument("--dann-weight", type=float, default=0.1, help="DANN's own weight (Dann.weight())")
+    p.add_argument("--initial-parameters", help="start from imed's first parameters (an .npz written by "
+                   "`imed train component --save-initial-parameters`) instead of drawing them: a paired run")
     common(p, 2000)
     p.set_defaults(run=cmd_component)
 

@@ -1,6 +1,7 @@
 package dev.imed.cli;
 
 import dev.imed.core.bundle.Bundle;
+import dev.imed.core.data.Domains;
 import dev.imed.ensemble.train.ComponentConfig;
 import dev.imed.ensemble.train.ComponentTrainer;
 import java.nio.file.Path;
@@ -56,13 +57,18 @@ final class TrainCommand {
         @Option(names = "--init", defaultValue = "pytorch", description = "first weights of convolutions and linear layers: "
                 + "pytorch (U(±1/√fan_in), PyTorch's defaults) or djl (N(0, 2/fan_in), zero biases) (default: ${DEFAULT-VALUE})")
         String init;
+        @Option(names = "--save-initial-parameters", paramLabel = "FILE", description = "also write the first "
+                + "parameters (after --init) to FILE as NumPy .npz, so another implementation can start from the same weights "
+                + "(bench/parity's paired runs)")
+        Path initialParameters;
 
         @Override
         public Integer call() {
             ComponentConfig config = ComponentConfig.digits(method, source, target).withBackbone(backbone)
                     .withIterations(iterations).withSeed(seed).withLr(lr).withBatchSize(batch).withTradeOff(tradeOff)
                     .withWeightDecay(weightDecay).withInit(dev.imed.core.init.Initialization.parse(init));
-            Bundle bundle = ComponentTrainer.train(config, out);
+            Bundle bundle = ComponentTrainer.train(config, Domains.open(source),
+                    Domains.open(target), out, initialParameters);
             System.out.println("component bundle: " + bundle.dir());
             Object target = bundle.manifest().metrics().get("target");
             if (target instanceof java.util.Map<?, ?> m) {

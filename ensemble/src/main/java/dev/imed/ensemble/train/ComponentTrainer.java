@@ -14,6 +14,7 @@ import dev.imed.core.bundle.Manifest;
 import dev.imed.core.data.Domain;
 import dev.imed.core.data.Domains;
 import dev.imed.core.device.Devices;
+import dev.imed.core.init.InitialParameters;
 import dev.imed.core.loader.Batch;
 import dev.imed.core.loader.DomainLoader;
 import dev.imed.core.metrics.ConfusionMatrix;
@@ -46,6 +47,14 @@ public final class ComponentTrainer {
     }
 
     public static Bundle train(ComponentConfig config, Domain source, Domain target, Path out) {
+        return train(config, source, target, out, null);
+    }
+
+    /**
+     * As {@link #train(ComponentConfig, Domain, Domain, Path)}, also writing the first parameters to
+     * {@code initialParameters} (NPZ, see {@link InitialParameters}) when it is not null.
+     */
+    public static Bundle train(ComponentConfig config, Domain source, Domain target, Path out, Path initialParameters) {
         if (!source.labelled()) {
             throw new IllegalArgumentException(source.name() + ": the source domain needs labels");
         }
@@ -67,6 +76,9 @@ public final class ComponentTrainer {
                 blocks.addAll(m.blocks());
             }
             config.init().apply(blocks.toArray(Block[]::new));
+            if (initialParameters != null) {
+                InitialParameters.writeNpz(initialParameters, blocks.toArray(Block[]::new));
+            }
             boolean forwardTarget = methods.stream().anyMatch(UdaMethod::forwardsTarget);
             float backboneScale = Backbones.isPretrained(config.backbone()) ? 0.1f : 1f;
             List<Parameter> rest = new ArrayList<>();
