@@ -117,8 +117,17 @@ final class BenchCommand {
     }
 
     @Command(name = "stream", mixinStandardHelpOptions = true,
-            description = "Streaming job images/s at parallelism 1 and 2 against the same teacher in a plain batched loop.")
+            description = {"Streaming job images/s over the same mnist5k files, alternating rounds after warm-ups, medians; "
+                    + "ends with the ratios, each against a baseline measured in the same run.",
+                    "  embedded: the job on a MiniCluster in this process at parallelism 1 and 2, labelling only and with online "
+                    + "distillation, against the same teacher in a plain batched loop. Ratio: online distillation p=1 / plain loop.",
+                    "  cluster:  starts its own session cluster on loopback (a JobManager and 2 TaskManagers × 1 slot, separate "
+                    + "JVMs; PyTorch threads per task from the cores), submits the labelling job at p=1 and p=2 over REST, rates "
+                    + "from the labels written (their middle 80 %), stops the cluster. Ratio: p=2 / p=1.",
+                    "  all:      both."})
     static final class Stream implements Callable<Integer> {
+        @Option(names = "--mode", defaultValue = "embedded", description = "embedded, cluster or all (default: ${DEFAULT-VALUE})")
+        String mode;
         @Option(names = "--teacher", description = "teacher bundle (default: throwaway models trained first)")
         Path teacher;
         @Option(names = "--student", description = "student bundle for the distilling configurations")
@@ -139,7 +148,11 @@ final class BenchCommand {
 
         @Override
         public Integer call() throws Exception {
-            List<String> args = new java.util.ArrayList<>(List.of("--images", Integer.toString(images), "--batch", Integer.toString(batch),
+            if (!List.of("embedded", "cluster", "all").contains(mode)) {
+                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                        "--mode: embedded, cluster or all, not " + mode);
+            }
+            List<String> args = new java.util.ArrayList<>(List.of("--mode", mode, "--images", Integer.toString(images), "--batch", Integer.toString(batch),
                     "--rounds", Integer.toString(rounds), "--work", work.toString()));
             if (teacher != null && student != null) {
                 args.addAll(List.of("--teacher", teacher.toString(), "--student", student.toString()));

@@ -28,7 +28,8 @@ final class ClusterCommand implements Runnable {
         @Option(names = "--taskmanagers", defaultValue = "2", description = "TaskManager processes (default: ${DEFAULT-VALUE})")
         int taskManagers;
         @Option(names = "--slots", defaultValue = "1",
-                description = "slots per TaskManager; PyTorch runs a thread per task, so keep slots × TaskManagers ≤ cores (default: ${DEFAULT-VALUE})")
+                description = "slots per TaskManager; each task gets cores ÷ (slots × TaskManagers) PyTorch threads, at least one, "
+                        + "so keep slots × TaskManagers ≤ cores (default: ${DEFAULT-VALUE})")
         int slots;
         @Option(names = "--port", defaultValue = "8081", description = "the JobManager's REST port, 0 for any free one (default: ${DEFAULT-VALUE})")
         int port;
@@ -42,7 +43,7 @@ final class ClusterCommand implements Runnable {
             SessionCluster cluster = SessionCluster.start(new SessionCluster.Spec(dir, taskManagers, slots, port,
                     System.getProperty("java.class.path")), Duration.ofSeconds(timeoutSeconds));
             System.out.println("cluster up: REST " + cluster.address() + ", " + cluster.taskManagers() + " TaskManagers × "
-                    + slots + " slots; configuration " + cluster.dir().resolve("conf/config.yaml") + ", logs "
+                    + slots + " slots, " + cluster.pytorchThreads() + " PyTorch thread(s) per task; configuration " + cluster.dir().resolve("conf/config.yaml") + ", logs "
                     + cluster.dir().resolve("log"));
             System.out.println("submit with: imed stream --cluster " + cluster.address() + " --teacher … --input … --out …");
             return 0;

@@ -18,15 +18,21 @@ import dev.imed.fusion.net.FusionKind;
 import dev.imed.fusion.teacher.Teacher;
 import dev.imed.fusion.teacher.TeacherConfig;
 import dev.imed.fusion.teacher.TeacherTrainer;
+import dev.imed.streaming.RunningStream;
 import dev.imed.streaming.StreamConfig;
 import dev.imed.streaming.StreamJob;
+import dev.imed.streaming.StreamOutputs;
 import dev.imed.streaming.StreamSummary;
+import dev.imed.streaming.StreamTap;
+import dev.imed.streaming.cluster.SessionCluster;
+import dev.imed.streaming.label.TeacherLabel;
 import dev.imed.streaming.engine.TaskThreads;
 import dev.imed.streaming.sink.JsonLines;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,31 +43,64 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 /**
- * Images per second of the stream job against the same teacher in a plain batched loop over the same
- * files, in the same process: read, decode, preprocess, teacher, JSON line. Both rates count the
- * images labelled after the first batch over the time from the first batch to the last, so neither
- * pays for start-up. Run with one PyTorch thread per task ({@code -Dai.djl.pytorch.num_threads=1}):
+ * Images per second of the stream job, in two modes; both alternate the configurations they compare
+ * over the same files, after warm-ups, and report medians and ratios measured in the same run.
+ *
+ * <ul>
+ *   <li>{@code embedded}: the job on a MiniCluster in this process against the same teacher in a plain
+ *       batched loop over the same files (read, decode, preprocess, teacher, JSON line), at parallelism 1
+ *       and 2, labelling only and with online distillation. Both rates count the images labelled after
+ *       the first batch over the time from the first batch to the last, so neither pays for start-up.
+ *       Headline: online distillation at p=1 against the plain loop.</li>
+ *   <li>{@code cluster}: a session cluster of separate processes on loopback ({@link SessionCluster}: a
+ *       JobManager and two TaskManagers of one slot each, PyTorch threads worked out from the cores), the
+ *       labelling job submitted over REST at p=1 and at p=2; the rate is read from the labels written,
+ *       over their middle {@value #STEADY_PERCENT} % (start-up and the ragged end left out). Headline:
+ *       p=2 against p=1. The cluster is stopped at the end, on failure and on Ctrl-C.</li>
+ * </ul>
  * <pre>
  * mvn -B -o -q -pl streaming -am compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
- * java -Dai.djl.pytorch.num_threads=1 -Dai.djl.pytorch.num_interop_threads=1 -Dai.djl.offline=true \
- *     -cp streaming/target/classes:$(cat streaming/target/cp.txt) dev.imed.streaming.bench.StreamBenchmark \
- *     [--teacher DIR --student DIR] [--images 3000] [--batch 32] [--rounds 3] [--work DIR]
+ * java -Dai.djl.offline=true -cp streaming/target/classes:$(cat streaming/target/cp.txt) dev.imed.streaming.bench.StreamBenchmark \
+ *     [--mode embedded|cluster|all] [--teacher DIR --student DIR] [--images 3000] [--batch 32] [--rounds 3] [--work DIR]
  * </pre>
  * Without {@code --teacher}/{@code --student} it trains throwaway ones first (speed does not depend
  * on how good they are).
  */
 public final class StreamBenchmark {
+    /** The share of the labels, by time, over which a cluster job's rate is measured: the middle. */
+    static final int STEADY_PERCENT = 80;
+    static final String PLAIN_LOOP = "plain loop";
+    static final String P1_DISTILL = "job p=1 + online distillation";
+    static final String CLUSTER_P1 = "cluster job p=1 (1 of 2 TaskManagers)";
+    static final String CLUSTER_P2 = "cluster job p=2 (2 TaskManagers)";
+
     private StreamBenchmark() {}
 
     /** One measured configuration. */
     public record Result(String name, int parallelism, boolean distill, long images, double imagesPerSecond,
                          double wallSeconds) {}
 
+    /** What to measure. */
+    public enum Mode { EMBEDDED, CLUSTER, ALL }
+
     public static void main(String[] args) throws Exception {
         Map<String, String> options = options(args);
+        Mode mode = Mode.valueOf(options.getOrDefault("mode", "embedded").toUpperCase(Locale.ROOT));
+        int cores = Runtime.getRuntime().availableProcessors();
+        // The embedded job runs up to two labelling tasks, each a model on its own thread: PyTorch's
+        // threads are shared out so that threads × tasks ≤ cores (the plain loop gets the same number).
+        // Must be set before anything loads the engine; a value the user gave wins.
+        if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
+            System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(SessionCluster.pytorchThreadsPerTask(cores, 1, 2)));
+            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        }
         Path work = Path.of(options.getOrDefault("work", "target/stream-bench")).toAbsolutePath();
         int images = Integer.parseInt(options.getOrDefault("images", "3000"));
         int batch = Integer.parseInt(options.getOrDefault("batch", "32"));
+        int rounds = Integer.parseInt(options.getOrDefault("rounds", "3"));
+        if (rounds < 1) {
+            throw new IllegalArgumentException("--rounds must be at least 1");
+        }
         Files.createDirectories(work);
         Path teacher = options.containsKey("teacher") ? Path.of(options.get("teacher")) : null;
         Path student = options.containsKey("student") ? Path.of(options.get("student")) : null;
@@ -74,18 +113,49 @@ public final class StreamBenchmark {
         InMemoryDomain mnist = DigitDomains.open("mnist5k");
         DomainExport.export(mnist.subset("bench", IntStream.range(0, Math.min(images, mnist.size())).toArray()), input);
         List<Path> files = files(input);
-        System.out.printf(Locale.ROOT, "%d files, teacher %s, batch %d%n", files.size(), teacher, batch);
+        System.out.printf(Locale.ROOT, "%d files, teacher %s, batch %d, %d cores, mode %s%n", files.size(), teacher, batch, cores,
+                mode.name().toLowerCase(Locale.ROOT));
 
-        int rounds = Integer.parseInt(options.getOrDefault("rounds", "3"));
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("images", files.size());
+        report.put("batch", batch);
+        report.put("rounds", rounds);
+        report.put("cores", cores);
+        List<String> headlines = new ArrayList<>();
+        if (mode != Mode.CLUSTER) {
+            Map<String, List<Result>> embedded = embedded(teacher, student, input, files, batch, rounds, work);
+            report.put("pytorchThreads", System.getProperty("ai.djl.pytorch.num_threads"));
+            report.put("embedded", Map.of("medians", table(embedded, PLAIN_LOOP), "runs", embedded));
+            headlines.add(headline("online distillation p=1 / plain loop", embedded.get(P1_DISTILL), embedded.get(PLAIN_LOOP), 0.9));
+        }
+        if (mode != Mode.EMBEDDED) {
+            Map<String, List<Result>> cluster = clusterScaleOut(teacher, input, batch, rounds, work);
+            report.put("cluster", Map.of("medians", table(cluster, CLUSTER_P1), "runs", cluster));
+            headlines.add(headline("cluster scale-out p=2 / p=1", cluster.get(CLUSTER_P2), cluster.get(CLUSTER_P1), 1.6));
+        }
+        report.put("headlines", headlines);
+        Json.writeFile(work.resolve("bench.json"), report);
+        System.out.println();
+        System.out.printf(Locale.ROOT, "=== ratios (medians of %d rounds, %d images, batch %d, %d cores; baselines measured in this run)%n",
+                rounds, files.size(), batch, cores);
+        headlines.forEach(System.out::println);
+        System.out.println("written " + work.resolve("bench.json"));
+    }
+
+    /** The plain loop and the four job configurations on a MiniCluster, alternating, after warm-ups. */
+    static Map<String, List<Result>> embedded(Path teacher, Path student, Path input, List<Path> files, int batch, int rounds,
+                                              Path work) throws IOException {
         // Warm-ups, then rounds that alternate the plain loop and every job configuration, so that
         // load from other processes on the machine falls on all of them alike; medians are reported.
-        plainLoop(teacher, files, batch, work.resolve("plain.jsonl"), "plain loop (warm-up)");
-        // The job's code paths warm up too, or the first round's job pays for the JIT alone.
+        plainLoop(teacher, files, batch, work.resolve("plain.jsonl"), PLAIN_LOOP + " (warm-up)");
+        // The job's code paths warm up too, or the first round's job pays for the JIT alone: the
+        // student's training path (autograd, optimiser, quality gate) as well as the labelling one.
         job(teacher, null, input, work.resolve("out-warm-up"), 1, batch, " (warm-up)");
+        job(teacher, student, input, work.resolve("out-warm-up-distill"), 1, batch, " (warm-up)");
         Map<String, List<Result>> byName = new LinkedHashMap<>();
         for (int round = 1; round <= rounds; round++) {
             List<Result> results = List.of(
-                    plainLoop(teacher, files, batch, work.resolve("plain.jsonl"), "plain loop"),
+                    plainLoop(teacher, files, batch, work.resolve("plain.jsonl"), PLAIN_LOOP),
                     job(teacher, null, input, work.resolve("out-p1"), 1, batch),
                     job(teacher, student, input, work.resolve("out-p1-distill"), 1, batch),
                     job(teacher, null, input, work.resolve("out-p2"), 2, batch),
@@ -94,30 +164,107 @@ public final class StreamBenchmark {
                 byName.computeIfAbsent(r.name(), k -> new ArrayList<>()).add(r);
             }
         }
+        return byName;
+    }
 
-        double plain = median(byName.get("plain loop"), Result::imagesPerSecond);
+    /**
+     * The labelling job on a session cluster of two one-slot TaskManagers (separate JVMs) at p=1 and
+     * p=2, alternating. The cluster is this run's own, on loopback, and is stopped whatever happens.
+     */
+    static Map<String, List<Result>> clusterScaleOut(Path teacher, Path input, int batch, int rounds, Path work) {
+        Path dir = work.resolve("cluster");
+        System.out.println("starting a session cluster in " + dir + " (a JobManager, 2 TaskManagers × 1 slot)");
+        SessionCluster cluster = SessionCluster.start(new SessionCluster.Spec(dir, 2, 1, 0, System.getProperty("java.class.path")),
+                Duration.ofSeconds(300));
+        // Ctrl-C (or SIGTERM) must not leave three JVMs behind.
+        Thread stopOnExit = new Thread(() -> cluster.stop(Duration.ofSeconds(10)), "stop bench cluster");
+        Runtime.getRuntime().addShutdownHook(stopOnExit);
+        try {
+            System.out.println("cluster up at " + cluster.address() + ", " + cluster.pytorchThreads() + " PyTorch thread(s) per task");
+            // One warm-up at p=2 loads PyTorch and warms the JIT in both TaskManagers; a p=1 job runs in either.
+            clusterJob(cluster, teacher, input, work.resolve("cluster-out-warm-up"), 2, batch, " (warm-up)");
+            Map<String, List<Result>> byName = new LinkedHashMap<>();
+            for (int round = 1; round <= rounds; round++) {
+                for (Result r : List.of(clusterJob(cluster, teacher, input, work.resolve("cluster-out-p1"), 1, batch, ""),
+                        clusterJob(cluster, teacher, input, work.resolve("cluster-out-p2"), 2, batch, ""))) {
+                    byName.computeIfAbsent(r.name(), k -> new ArrayList<>()).add(r);
+                }
+            }
+            return byName;
+        } finally {
+            cluster.stop(Duration.ofSeconds(30));
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopOnExit);
+            } catch (IllegalStateException e) {
+                // Already shutting down: the hook stops the cluster.
+            }
+            System.out.println("cluster stopped");
+        }
+    }
+
+    /** Submits the labelling job at parallelism {@code p} (as many file readers, so it takes exactly p slots) and waits for it. */
+    static Result clusterJob(SessionCluster cluster, Path teacher, Path input, Path out, int parallelism, int batch, String suffix) {
+        StreamConfig config = StreamConfig.defaults(teacher, null, input, out).withParallelism(parallelism)
+                .withFileReaders(parallelism).withBatch(batch, 200);
+        StreamSummary summary;
+        try (RunningStream running = StreamJob.submit(config, cluster.address(), List.of(), StreamTap.NONE)) {
+            summary = running.await();
+        }
+        List<Long> labelledAt = new StreamOutputs(out).labels(summary.runId()).stream().map(TeacherLabel::labelledAt).toList();
+        Result result = new Result((parallelism == 1 ? CLUSTER_P1 : CLUSTER_P2) + suffix, parallelism, false, summary.labelled(),
+                steadyRate(labelledAt), summary.seconds());
+        System.out.println(result);
+        return result;
+    }
+
+    /**
+     * Images per second over the middle {@link #STEADY_PERCENT} % of the labels by time: a job's first
+     * batches wait for its tasks to load the teacher (at p=2 one TaskManager may start later than the
+     * other) and its last ones for the slowest split, neither of which is the rate it labels at.
+     */
+    static double steadyRate(List<Long> labelledAtMillis) {
+        long[] times = labelledAtMillis.stream().mapToLong(Long::longValue).sorted().toArray();
+        int trim = times.length * (100 - STEADY_PERCENT) / 200;
+        int from = trim;
+        int to = times.length - 1 - trim;
+        if (to <= from || times[to] <= times[from]) {
+            return 0;
+        }
+        // The labels strictly after the window's first instant, over the window's span.
+        int after = 0;
+        for (int i = from; i <= to; i++) {
+            if (times[i] > times[from]) {
+                after++;
+            }
+        }
+        return after * 1000.0 / (times[to] - times[from]);
+    }
+
+    /** Prints the medians of every configuration against {@code baseline}'s, and returns them. */
+    private static Map<String, Object> table(Map<String, List<Result>> byName, String baseline) {
+        double base = median(byName.get(baseline), Result::imagesPerSecond);
         System.out.println();
-        System.out.printf(Locale.ROOT, "median of %d rounds, %d images, batch %d, %d cores%n", rounds, files.size(), batch,
-                Runtime.getRuntime().availableProcessors());
-        System.out.printf(Locale.ROOT, "%-34s %10s %8s %9s   %s%n", "run", "images/s", "× plain", "wall s", "images/s per round");
+        System.out.printf(Locale.ROOT, "%-40s %10s %10s %9s   %s%n", "run (median)", "images/s", "× base", "wall s", "images/s per round");
         Map<String, Object> medians = new LinkedHashMap<>();
         for (Map.Entry<String, List<Result>> e : byName.entrySet()) {
             double rate = median(e.getValue(), Result::imagesPerSecond);
             double wall = median(e.getValue(), Result::wallSeconds);
-            System.out.printf(Locale.ROOT, "%-34s %10.1f %8.2f %9.1f   %s%n", e.getKey(), rate, rate / plain, wall,
+            System.out.printf(Locale.ROOT, "%-40s %10.1f %10.2f %9.1f   %s%n", e.getKey(), rate, rate / base, wall,
                     e.getValue().stream().map(r -> String.format(Locale.ROOT, "%.0f", r.imagesPerSecond())).toList());
-            medians.put(e.getKey(), Map.of("imagesPerSecond", rate, "ratioToPlainLoop", rate / plain, "wallSeconds", wall));
+            medians.put(e.getKey(), Map.of("imagesPerSecond", rate, "ratioToBaseline", rate / base, "wallSeconds", wall));
         }
-        Map<String, Object> report = new LinkedHashMap<>();
-        report.put("images", files.size());
-        report.put("batch", batch);
-        report.put("rounds", rounds);
-        report.put("pytorchThreads", System.getProperty("ai.djl.pytorch.num_threads", "default"));
-        report.put("cores", Runtime.getRuntime().availableProcessors());
-        report.put("medians", medians);
-        report.put("runs", byName);
-        Json.writeFile(work.resolve("bench.json"), report);
-        System.out.println("written " + work.resolve("bench.json"));
+        System.out.println("(× base: against " + baseline + ")");
+        return medians;
+    }
+
+    /** One line: the ratio of the medians, the per-round ratios, and the target. */
+    private static String headline(String what, List<Result> measured, List<Result> baseline, double target) {
+        double ratio = median(measured, Result::imagesPerSecond) / median(baseline, Result::imagesPerSecond);
+        List<String> perRound = IntStream.range(0, Math.min(measured.size(), baseline.size()))
+                .mapToObj(i -> String.format(Locale.ROOT, "%.2f", measured.get(i).imagesPerSecond() / baseline.get(i).imagesPerSecond()))
+                .toList();
+        return String.format(Locale.ROOT, "%-40s = %.2f×  (%.1f / %.1f images/s; per round %s; target ≥ %.1f×)", what, ratio,
+                median(measured, Result::imagesPerSecond), median(baseline, Result::imagesPerSecond), perRound, target);
     }
 
     private static double median(List<Result> results, java.util.function.ToDoubleFunction<Result> value) {
@@ -226,7 +373,7 @@ public final class StreamBenchmark {
         Map<String, String> options = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                throw new IllegalArgumentException("usage: StreamBenchmark [--teacher DIR --student DIR] [--images N] [--batch B] [--rounds R] [--work DIR]");
+                throw new IllegalArgumentException("usage: StreamBenchmark [--mode embedded|cluster|all] [--teacher DIR --student DIR] [--images N] [--batch B] [--rounds R] [--work DIR]");
             }
             options.put(args[i].substring(2), args[++i]);
         }

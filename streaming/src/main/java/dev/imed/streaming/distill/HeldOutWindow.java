@@ -57,10 +57,7 @@ final class HeldOutWindow {
         out.writeInt(examples.size());
         for (Example e : examples) {
             out.writeInt(e.teacherLabel());
-            out.writeInt(e.image().length);
-            for (float v : e.image()) {
-                out.writeFloat(v);
-            }
+            PendingExamples.writeFloats(out, e.image());
         }
     }
 
@@ -69,11 +66,7 @@ final class HeldOutWindow {
         int n = in.readInt();
         for (int i = 0; i < n; i++) {
             int label = in.readInt();
-            float[] image = new float[in.readInt()];
-            for (int j = 0; j < image.length; j++) {
-                image[j] = in.readFloat();
-            }
-            examples.addLast(new Example(image, label));
+            examples.addLast(new Example(PendingExamples.readFloats(in), label));
         }
     }
 }
