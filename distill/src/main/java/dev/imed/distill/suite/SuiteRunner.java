@@ -205,11 +205,10 @@ public final class SuiteRunner {
             List<Path> memberDirs = members.stream().map(m -> components.get(m).dir()).toList();
 
             SuitePreset.TeacherSettings ts = preset.teacher();
-            TeacherConfig defaults = TeacherConfig.defaults(memberDirs, task.task().source(), task.task().target());
-            TeacherConfig teacherConfig = new TeacherConfig(memberDirs, task.task().source(), task.task().target(),
-                    FusionKind.parse(ts.fusion()), ts.layers(), ts.iterations(), ts.batchSize(), ts.lr(), LR_GAMMA, MOMENTUM,
-                    WEIGHT_DECAY, defaults.mccWeight(), defaults.adversarialWeight(), defaults.sam(), defaults.samRho(), seed,
-                    preset.checkpointEvery(), defaults.targetLoss(), defaults.options(), defaults.gateLrScale());
+            TeacherConfig teacherConfig = TeacherConfig.builder(memberDirs, task.task().source(), task.task().target())
+                    .fusion(FusionKind.parse(ts.fusion())).layers(ts.layers()).iterations(ts.iterations())
+                    .batchSize(ts.batchSize()).lr(ts.lr()).lrGamma(LR_GAMMA).momentum(MOMENTUM).weightDecay(WEIGHT_DECAY)
+                    .seed(seed).checkpointEvery(preset.checkpointEvery()).build();
             Map<String, Object> teacherKey = new LinkedHashMap<>(teacherConfig.asMap());
             teacherKey.remove("components"); // paths move with the work directory; their checksums do not
             teacherKey.put("componentSha256", memberDirs.stream().map(d -> components.values().stream()
