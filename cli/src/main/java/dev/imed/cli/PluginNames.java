@@ -35,6 +35,14 @@ final class PluginNames {
         }
     }
 
+    /** The label-free selections of a teacher's iterate. */
+    static final class Selections implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return dev.imed.fusion.selection.SelectionCriterion.names().iterator();
+        }
+    }
+
     /** The dataset layouts. */
     static final class Layouts implements Iterable<String> {
         @Override

@@ -62,7 +62,7 @@ final class SweepCommand {
         String tasks;
         @Option(names = "--ensembles", defaultValue = "mixed,authors", description = "mixed (dann, cdan, mcc) and/or authors (3× cdan+mcc) (default: ${DEFAULT-VALUE})")
         String ensembles;
-        @Option(names = "--fusions", defaultValue = "average,vote,global,fc,imed", completionCandidates = PluginNames.Fusions.class,
+        @Option(names = "--fusions", defaultValue = "average,vote,entropy,global,fc,imed", completionCandidates = PluginNames.Fusions.class,
                 description = "comma-separated fusions among ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
         String fusions;
         @Option(names = "--seeds", defaultValue = "3", description = "seeds 0..N-1 (default: ${DEFAULT-VALUE})")

@@ -79,7 +79,13 @@ final class TrainCommand {
     }
 
     @Command(name = "teacher", mixinStandardHelpOptions = true,
-            description = "Train a fused teacher over frozen components and write its bundle.")
+            description = {"Train a fused teacher over frozen components and write its bundle.",
+                "The defaults train the paper's teacher. The levers (--member-dropout, --info-max-weight, --pseudo-label-weight, "
+                        + "--gate-balance-weight, --member-lr-scale) are each off at 0; --fusion entropy is a training-free "
+                        + "instance-aware fusion (entropy-weighted averaging).",
+                "--select ensv|snd keeps an iterate every --select-every iterations and chooses among them from their target "
+                        + "predictions alone; target labels, if the domain has them, are read only to report accuracy, the "
+                        + "members' headroom and the iterate labels would have chosen."})
     static final class TeacherCommand implements Callable<Integer> {
         @Option(names = "--components", required = true, arity = "2..*", description = "component bundle directories (K >= 2)")
         java.util.List<Path> components;
@@ -114,10 +120,20 @@ final class TrainCommand {
             config = loss.apply(config);
             Bundle bundle = dev.imed.fusion.teacher.TeacherTrainer.train(config, out);
             System.out.println("teacher bundle: " + bundle.dir());
+            if (bundle.manifest().training().get("selection") instanceof java.util.Map<?, ?> chosen) {
+                System.out.println("kept iterate " + chosen.get("selected") + " of " + chosen.get("iterations") + " by "
+                        + chosen.get("criterion") + " (final: " + chosen.get("final") + ")");
+            }
+            if (bundle.manifest().metrics().get("selection") instanceof java.util.Map<?, ?> oracle) {
+                System.out.println("target accuracy of the selected / final / oracle iterate: " + oracle.get("selectedAccuracy")
+                        + "% / " + oracle.get("finalAccuracy") + "% / " + oracle.get("oracleAccuracy") + "% (oracle: iterate "
+                        + oracle.get("oracle") + ", chosen with target labels, for reference only)");
+            }
             Object target = bundle.manifest().metrics().get("target");
             if (target instanceof java.util.Map<?, ?> m) {
                 System.out.println("target accuracy: " + m.get("accuracy") + "% (components " + m.get("componentAccuracy")
-                        + ", averaging " + m.get("averageAccuracy") + ")");
+                        + ", averaging " + m.get("averageAccuracy") + ", entropy-weighted " + m.get("entropyWeightedAccuracy") + ")");
+                System.out.println("members' headroom (%): " + m.get("headroom"));
             }
             return 0;
         }

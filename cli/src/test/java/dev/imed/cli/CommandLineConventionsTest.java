@@ -143,7 +143,9 @@ class CommandLineConventionsTest {
     @Test
     void helpListsThePluginsFromTheirRegistries() {
         assertThat(run("train", "component", "--help").out()).contains("dann", "cdan+e", "mcc", "jan", "bnm", "resnet50", "torchscript:FILE");
-        assertThat(run("train", "teacher", "--help").out()).contains("average, fc, global, imed, vote");
+        assertThat(run("train", "teacher", "--help").out()).contains("average, entropy, fc, global, imed, vote", "final, ensv, snd",
+                "--member-dropout=P", "--info-max-weight=W", "--pseudo-label-weight=W", "--pseudo-label-threshold=T",
+                "--gate-balance-weight=W", "--member-lr-scale=X", "--select=<select>", "--select-every=N");
         assertThat(run("data", "info", "--help").out()).contains("folder, list, office31, officehome, visda");
     }
 

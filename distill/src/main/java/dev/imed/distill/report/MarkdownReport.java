@@ -47,6 +47,10 @@ public final class MarkdownReport {
             md.append('\n');
         }
 
+        if (!results.headroom().isEmpty()) {
+            md.append("## Ensemble headroom (%)\n\n").append(headroomTable(results.headroom())).append('\n');
+        }
+
         md.append("## Cost\n\n").append(costTable(results.cost())).append('\n');
 
         md.append("## Confusion matrices\n\nCounts pooled over the seeds, one per model and task:\n\n");
@@ -62,6 +66,20 @@ public final class MarkdownReport {
         if (!results.notes().isEmpty()) {
             md.append("\n## Notes\n\n");
             results.notes().forEach(n -> md.append("- ").append(n).append('\n'));
+        }
+        return md.toString();
+    }
+
+    /** How much room the members leave a fusion, per run: the ceiling and what confidence or a choice could recover. */
+    static String headroomTable(List<SuiteResults.HeadroomRun> runs) {
+        StringBuilder md = new StringBuilder("Measured with target labels, per run: images some member gets right (oracle); "
+                + "images the most accurate member gets wrong while another gets right; images a wrong majority outvotes "
+                + "members that are right and more confident on average; images two members disagree on (mean over pairs).\n\n"
+                + "| task | seed | oracle | best member wrong, another right | confident minority right | pairwise disagreement |\n"
+                + "|---|---:|---:|---:|---:|---:|\n");
+        for (SuiteResults.HeadroomRun r : runs) {
+            md.append(String.format(Locale.ROOT, "| %s | %d | %.2f | %.2f | %.2f | %.2f |%n", r.task(), r.seed(), r.oracle(),
+                    r.bestMemberWrongAnotherRight(), r.confidentMinorityRight(), r.meanPairwiseDisagreement()));
         }
         return md.toString();
     }

@@ -22,11 +22,12 @@ import java.util.Map;
  * @param cost parameters, multiply-adds and latency of one component, the teacher and the student
  * @param settings the preset as run (placeholders filled)
  * @param notes remarks worth reading with the numbers (e.g. a backbone that fell back to random init)
+ * @param headroom per task and seed, how much room the members leave a fusion (measured with target labels)
  */
 public record SuiteResults(String suite, String title, String command, String created, String metric,
                            boolean perClassAccuracy, List<String> classNames, List<TaskInfo> tasks, List<Long> seeds,
                            List<RowInfo> rows, List<RunResult> runs, List<ModelCost> cost, Map<String, Object> settings,
-                           List<String> notes) {
+                           List<String> notes, List<HeadroomRun> headroom) {
 
     public static final String ACCURACY = "accuracy";
     public static final String MEAN_CLASS_ACCURACY = "meanClassAccuracy";
@@ -40,7 +41,21 @@ public record SuiteResults(String suite, String title, String command, String cr
         cost = cost == null ? List.of() : List.copyOf(cost);
         settings = settings == null ? Map.of() : settings;
         notes = notes == null ? List.of() : List.copyOf(notes);
+        headroom = headroom == null ? List.of() : List.copyOf(headroom);
     }
+
+    /**
+     * The members' headroom in one run (see {@code dev.imed.fusion.report.EnsembleHeadroom}): rates in %.
+     *
+     * @param task the task name
+     * @param seed the seed
+     * @param oracle images some member gets right
+     * @param bestMemberWrongAnotherRight images the most accurate member gets wrong while another gets right
+     * @param confidentMinorityRight images a wrong majority outvotes more confident right members
+     * @param meanPairwiseDisagreement images two members disagree on, averaged over the pairs
+     */
+    public record HeadroomRun(String task, long seed, double oracle, double bestMemberWrongAnotherRight,
+                              double confidentMinorityRight, double meanPairwiseDisagreement) {}
 
     /**
      * @param name the column label, e.g. {@code A→W}

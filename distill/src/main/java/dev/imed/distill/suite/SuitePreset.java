@@ -1,5 +1,7 @@
 package dev.imed.distill.suite;
 
+import dev.imed.fusion.selection.SelectionCriterion;
+import dev.imed.fusion.teacher.TeacherConfig;
 import java.util.List;
 
 /**
@@ -65,19 +67,63 @@ public record SuitePreset(String name, String title, List<TaskSpec> tasks, Compo
     }
 
     /**
+     * The teacher section. The levers and the selection are optional: left out (null), they keep the paper's
+     * teacher, and the cached runs of that teacher keep their keys.
+     *
      * @param fusion {@code imed}, {@code global} or {@code fc}
      * @param layers fusion layers (1..3)
      * @param iterations iterations
      * @param batchSize images per domain per step
      * @param lr base learning rate
+     * @param memberDropout per-instance probability of dropping a member from the fusion's input (0)
+     * @param infoMaxWeight weight of information maximisation on the fused target predictions (0)
+     * @param pseudoLabelWeight weight of cross-entropy to the members' consensus pseudo-labels (0)
+     * @param pseudoLabelThreshold max-probability every member must reach for a consensus pseudo-label (0.9)
+     * @param gateBalanceWeight weight of the gates' load-balancing penalty (0)
+     * @param memberLrScale the members' learning rate as a multiple of the teacher's; 0 keeps them frozen (0)
+     * @param select how the kept iterate is chosen without target labels: {@code final}, {@code ensv} or {@code snd}
+     * @param selectEvery iterations between the iterates kept as candidates (100)
      */
-    public record TeacherSettings(String fusion, int layers, int iterations, int batchSize, float lr) {
+    public record TeacherSettings(String fusion, int layers, int iterations, int batchSize, float lr, Float memberDropout,
+                                  Float infoMaxWeight, Float pseudoLabelWeight, Float pseudoLabelThreshold,
+                                  Float gateBalanceWeight, Float memberLrScale, String select, Integer selectEvery) {
         public TeacherSettings withIterations(int n) {
-            return new TeacherSettings(fusion, layers, n, batchSize, lr);
+            return new TeacherSettings(fusion, layers, n, batchSize, lr, memberDropout, infoMaxWeight, pseudoLabelWeight,
+                    pseudoLabelThreshold, gateBalanceWeight, memberLrScale, select, selectEvery);
         }
 
         public TeacherSettings withBatchSize(int b) {
-            return new TeacherSettings(fusion, layers, iterations, b, lr);
+            return new TeacherSettings(fusion, layers, iterations, b, lr, memberDropout, infoMaxWeight, pseudoLabelWeight,
+                    pseudoLabelThreshold, gateBalanceWeight, memberLrScale, select, selectEvery);
+        }
+
+        /** The levers and the selection set in this section, on {@code builder}; those left out keep its values. */
+        public TeacherConfig.Builder applyLevers(TeacherConfig.Builder builder) {
+            if (memberDropout != null) {
+                builder.memberDropout(memberDropout);
+            }
+            if (infoMaxWeight != null) {
+                builder.infoMaxWeight(infoMaxWeight);
+            }
+            if (pseudoLabelWeight != null) {
+                builder.pseudoLabelWeight(pseudoLabelWeight);
+            }
+            if (pseudoLabelThreshold != null) {
+                builder.pseudoLabelThreshold(pseudoLabelThreshold);
+            }
+            if (gateBalanceWeight != null) {
+                builder.gateBalanceWeight(gateBalanceWeight);
+            }
+            if (memberLrScale != null) {
+                builder.memberLrScale(memberLrScale);
+            }
+            if (select != null) {
+                builder.selection(SelectionCriterion.parse(select));
+            }
+            if (selectEvery != null) {
+                builder.selectEvery(selectEvery);
+            }
+            return builder;
         }
     }
 

@@ -7,6 +7,7 @@ import dev.imed.core.bundle.Json;
 import dev.imed.ensemble.backbone.Backbones;
 import dev.imed.ensemble.method.Methods;
 import dev.imed.fusion.net.FusionKind;
+import dev.imed.fusion.selection.SelectionCriterion;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -120,6 +121,7 @@ public final class SuitePresets {
         }
         require(t.layers() >= 1 && t.layers() <= 3, where, "teacher.layers must be 1, 2 or 3");
         requireBudget(t.iterations(), t.batchSize(), t.lr(), where, "teacher");
+        requireLevers(t, where);
         SuitePreset.StudentSettings s = p.student();
         require(s != null && s.backbone() != null, where, "needs a student section with a backbone");
         requireBackbone(s.backbone(), where, "student");
@@ -127,6 +129,26 @@ public final class SuitePresets {
         require(p.seeds() >= 1, where, "seeds must be at least 1");
         require(p.checkpointEvery() >= 0, where, "checkpointEvery must not be negative");
         return p;
+    }
+
+    /** The teacher's optional levers, each in its range, and a selection the trainer knows. */
+    private static void requireLevers(SuitePreset.TeacherSettings t, String where) {
+        require(t.memberDropout() == null || (t.memberDropout() >= 0 && t.memberDropout() < 1), where,
+                "teacher.memberDropout must be in [0, 1)");
+        for (Float weight : java.util.Arrays.asList(t.infoMaxWeight(), t.pseudoLabelWeight(), t.gateBalanceWeight(), t.memberLrScale())) {
+            require(weight == null || (weight >= 0 && Float.isFinite(weight)), where,
+                    "teacher.infoMaxWeight, pseudoLabelWeight, gateBalanceWeight and memberLrScale must not be negative");
+        }
+        require(t.pseudoLabelThreshold() == null || (t.pseudoLabelThreshold() >= 0 && t.pseudoLabelThreshold() <= 1), where,
+                "teacher.pseudoLabelThreshold must be in [0, 1]");
+        require(t.selectEvery() == null || t.selectEvery() >= 1, where, "teacher.selectEvery must be at least 1");
+        if (t.select() != null) {
+            try {
+                SelectionCriterion.parse(t.select());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(where + ": teacher.select: " + e.getMessage());
+            }
+        }
     }
 
     /** A backbone the registry knows (a placeholder such as {@code torchscript:{weights}} is filled in later). */

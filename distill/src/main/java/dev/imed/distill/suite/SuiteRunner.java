@@ -133,6 +133,7 @@ public final class SuiteRunner {
         SuiteProgress progress = new SuiteProgress(options.log(), plan);
         List<StageRecord> records = new ArrayList<>();
         List<RunResult> runs = new ArrayList<>();
+        List<SuiteResults.HeadroomRun> headroom = new ArrayList<>();
         Map<String, Path> firstBundles = new LinkedHashMap<>();
         int index = 0;
         for (ResolvedTask t : tasks) {
@@ -142,6 +143,7 @@ public final class SuiteRunner {
                 TaskSeed run = new TaskSeed(t, seed, source, target);
                 index = run.execute(plan, index, progress, records);
                 runs.addAll(run.results);
+                headroom.add(run.headroom);
                 if (firstBundles.isEmpty()) {
                     firstBundles.putAll(run.bundles);
                 }
@@ -165,7 +167,7 @@ public final class SuiteRunner {
                 preset.perClassAccuracy() ? SuiteResults.MEAN_CLASS_ACCURACY : SuiteResults.ACCURACY, preset.perClassAccuracy(),
                 domains.get(tasks.get(0).task().target()).classNames(),
                 tasks.stream().map(t -> new TaskInfo(t.spec().name(), t.task().source(), t.task().target())).toList(),
-                java.util.stream.LongStream.range(0, preset.seeds()).boxed().toList(), rows(), runs, cost, settings(), notes);
+                java.util.stream.LongStream.range(0, preset.seeds()).boxed().toList(), rows(), runs, cost, settings(), notes, headroom);
         ReportFiles files = ReportWriter.write(results, options.reportDir());
         SuiteSummary summary = new SuiteSummary(results, files, records);
         progress.finish(summary.trained(), summary.reused());
@@ -181,6 +183,7 @@ public final class SuiteRunner {
         private final Path dir;
         final List<RunResult> results = new ArrayList<>();
         final Map<String, Path> bundles = new LinkedHashMap<>();
+        SuiteResults.HeadroomRun headroom;
 
         TaskSeed(ResolvedTask task, long seed, Domain source, Domain target) {
             this.task = task;
@@ -205,11 +208,10 @@ public final class SuiteRunner {
             List<Path> memberDirs = members.stream().map(m -> components.get(m).dir()).toList();
 
             SuitePreset.TeacherSettings ts = preset.teacher();
-            TeacherConfig defaults = TeacherConfig.defaults(memberDirs, task.task().source(), task.task().target());
-            TeacherConfig teacherConfig = new TeacherConfig(memberDirs, task.task().source(), task.task().target(),
-                    FusionKind.parse(ts.fusion()), ts.layers(), ts.iterations(), ts.batchSize(), ts.lr(), LR_GAMMA, MOMENTUM,
-                    WEIGHT_DECAY, defaults.mccWeight(), defaults.adversarialWeight(), defaults.sam(), defaults.samRho(), seed,
-                    preset.checkpointEvery(), defaults.targetLoss(), defaults.options(), defaults.gateLrScale());
+            TeacherConfig teacherConfig = ts.applyLevers(TeacherConfig.builder(memberDirs, task.task().source(), task.task().target())
+                    .fusion(FusionKind.parse(ts.fusion())).layers(ts.layers()).iterations(ts.iterations())
+                    .batchSize(ts.batchSize()).lr(ts.lr()).lrGamma(LR_GAMMA).momentum(MOMENTUM).weightDecay(WEIGHT_DECAY)
+                    .seed(seed).checkpointEvery(preset.checkpointEvery())).build();
             Map<String, Object> teacherKey = new LinkedHashMap<>(teacherConfig.asMap());
             teacherKey.remove("components"); // paths move with the work directory; their checksums do not
             teacherKey.put("componentSha256", memberDirs.stream().map(d -> components.values().stream()
@@ -242,19 +244,22 @@ public final class SuiteRunner {
             progress.begin(evaluationIndex);
             long began = System.nanoTime();
             boolean reused = Files.isRegularFile(evaluationFile);
-            Map<String, long[][]> matrices = reused ? readMatrices(evaluationFile) : null;
-            if (matrices == null) {
+            Evaluated evaluated = reused ? readEvaluation(evaluationFile) : null;
+            if (evaluated == null) {
                 reused = false;
-                matrices = evaluate(components, members, teacher, student, sourceOnly);
-                Json.writeFile(evaluationFile, Map.of("classNames", target.classNames(), "matrices", matrices));
+                evaluated = evaluate(components, members, teacher, student, sourceOnly);
+                Json.writeFile(evaluationFile, Map.of("classNames", target.classNames(), "matrices", evaluated.matrices(),
+                        "headroom", evaluated.headroom()));
             }
+            Map<String, long[][]> matrices = evaluated.matrices();
+            headroom = headroomRun(task.spec().name(), seed, evaluated.headroom());
             double seconds = (System.nanoTime() - began) / 1e9;
             progress.end(evaluationIndex, reused, seconds);
             records.add(new StageRecord(plan.get(evaluationIndex), reused, seconds, evaluationFile));
 
             for (Map.Entry<String, long[][]> e : matrices.entrySet()) {
                 Path bundle = switch (e.getKey()) {
-                    case "average", "vote", "teacher" -> teacher.dir();
+                    case "average", "vote", "entropy", "teacher" -> teacher.dir();
                     case "student" -> student.dir();
                     case "student-source-only" -> sourceOnly.dir();
                     default -> components.get(e.getKey().substring("component:".length())).dir();
@@ -274,22 +279,24 @@ public final class SuiteRunner {
             return index;
         }
 
-        private Map<String, long[][]> evaluate(Map<String, Bundle> components, List<String> members, Bundle teacher,
-                                               Bundle student, Bundle sourceOnly) {
-            Map<String, ConfusionMatrix> ensemble = TargetEvaluation.ensemble(teacher.dir(), target);
+        private Evaluated evaluate(Map<String, Bundle> components, List<String> members, Bundle teacher, Bundle student,
+                                   Bundle sourceOnly) {
+            TargetEvaluation.Ensemble ensemble = TargetEvaluation.ensemble(teacher.dir(), target);
+            Map<String, ConfusionMatrix> pass = ensemble.matrices();
             Map<String, long[][]> out = new LinkedHashMap<>();
             for (String method : components.keySet()) {
                 int member = members.indexOf(method);
-                ConfusionMatrix m = member >= 0 ? ensemble.get("member" + member)
+                ConfusionMatrix m = member >= 0 ? pass.get("member" + member)
                         : TargetEvaluation.component(components.get(method).dir(), target);
                 out.put(componentRow(method), m.counts());
             }
-            out.put("average", ensemble.get(TargetEvaluation.AVERAGE).counts());
-            out.put("vote", ensemble.get(TargetEvaluation.VOTE).counts());
-            out.put("teacher", ensemble.get(TargetEvaluation.TEACHER).counts());
+            out.put("average", pass.get(TargetEvaluation.AVERAGE).counts());
+            out.put("vote", pass.get(TargetEvaluation.VOTE).counts());
+            out.put("entropy", pass.get(TargetEvaluation.ENTROPY).counts());
+            out.put("teacher", pass.get(TargetEvaluation.TEACHER).counts());
             out.put("student", TargetEvaluation.student(student.dir(), target).counts());
             out.put("student-source-only", TargetEvaluation.student(sourceOnly.dir(), target).counts());
-            return out;
+            return new Evaluated(out, ensemble.headroom());
         }
 
         private Map<String, Object> studentKey(DistillConfig config, String teacherSha) {
@@ -330,13 +337,29 @@ public final class SuiteRunner {
         }
     }
 
-    private static Map<String, long[][]> readMatrices(Path file) {
+    /** An evaluation stage's result: a confusion matrix per row, and the members' headroom. */
+    private record Evaluated(Map<String, long[][]> matrices, Map<String, Object> headroom) {}
+
+    private static Evaluated readEvaluation(Path file) {
         try {
             Map<String, Object> cached = Json.MAPPER.readValue(file.toFile(), new TypeReference<Map<String, Object>>() {});
-            return Json.MAPPER.convertValue(cached.get("matrices"), new TypeReference<LinkedHashMap<String, long[][]>>() {});
+            if (!(cached.get("headroom") instanceof Map<?, ?>)) {
+                return null; // made before headroom and entropy-weighted averaging were measured: evaluate again
+            }
+            return new Evaluated(Json.MAPPER.convertValue(cached.get("matrices"), new TypeReference<LinkedHashMap<String, long[][]>>() {}),
+                    Json.MAPPER.convertValue(cached.get("headroom"), new TypeReference<LinkedHashMap<String, Object>>() {}));
         } catch (IOException | IllegalArgumentException e) {
             return null; // unreadable: evaluate again
         }
+    }
+
+    private static SuiteResults.HeadroomRun headroomRun(String task, long seed, Map<String, Object> rates) {
+        return new SuiteResults.HeadroomRun(task, seed, rate(rates, "oracle"), rate(rates, "bestMemberWrongAnotherRight"),
+                rate(rates, "confidentMinorityRight"), rate(rates, "meanPairwiseDisagreement"));
+    }
+
+    private static double rate(Map<String, Object> rates, String key) {
+        return rates.get(key) instanceof Number n ? n.doubleValue() : Double.NaN;
     }
 
     private void openDomains() {
@@ -372,6 +395,8 @@ public final class SuiteRunner {
         int k = members.size();
         rows.add(new RowInfo("average", "Averaging (" + k + " members)", RowKind.AVERAGE, false));
         rows.add(new RowInfo("vote", "Majority vote (" + k + " members)", RowKind.VOTE, false));
+        // An averaging ensemble too, listed after plain averaging, which the findings compare the teacher with.
+        rows.add(new RowInfo("entropy", "Entropy-weighted averaging (" + k + " members)", RowKind.AVERAGE, false));
         String fusion = preset.teacher().fusion();
         rows.add(new RowInfo("teacher", fusion.equalsIgnoreCase("imed") ? "IMED teacher" : methodLabel(fusion) + "-fusion teacher",
                 RowKind.TEACHER, false));

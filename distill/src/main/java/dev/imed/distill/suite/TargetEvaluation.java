@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Confusion matrices of a task's models on its labelled target. The members, averaging, vote and the
- * teacher come from one pass of the teacher (each member runs once per image, not four times); other
+ * Confusion matrices of a task's models on its labelled target. The members, averaging, vote,
+ * entropy-weighted averaging, the teacher and the members' headroom come from one pass of the teacher (each member runs once per image, not four times); other
  * models are evaluated on their own.
  */
 final class TargetEvaluation {
@@ -24,10 +24,16 @@ final class TargetEvaluation {
     /** Keys of {@link #ensemble}'s result besides the members' indices. */
     static final String AVERAGE = "average";
     static final String VOTE = "vote";
+    static final String ENTROPY = "entropy";
     static final String TEACHER = "teacher";
 
-    /** Matrices keyed {@code member0..K-1}, {@link #AVERAGE}, {@link #VOTE} and {@link #TEACHER}. */
-    static Map<String, ConfusionMatrix> ensemble(Path teacherDir, Domain target) {
+    /**
+     * What one pass of the teacher measured: matrices keyed {@code member0..K-1}, {@link #AVERAGE}, {@link #VOTE},
+     * {@link #ENTROPY} and {@link #TEACHER}, and the members' headroom.
+     */
+    record Ensemble(Map<String, ConfusionMatrix> matrices, Map<String, Object> headroom) {}
+
+    static Ensemble ensemble(Path teacherDir, Domain target) {
         Map<String, ConfusionMatrix> out = new LinkedHashMap<>();
         try (Teacher teacher = Teacher.load(teacherDir)) {
             TeacherEvaluation.Pass pass = TeacherEvaluation.pass(teacher, target);
@@ -36,9 +42,10 @@ final class TargetEvaluation {
             }
             out.put(AVERAGE, pass.average());
             out.put(VOTE, pass.vote());
+            out.put(ENTROPY, pass.entropyWeighted());
             out.put(TEACHER, pass.teacher());
+            return new Ensemble(out, pass.headroom().summary());
         }
-        return out;
     }
 
     static ConfusionMatrix component(Path dir, Domain target) {

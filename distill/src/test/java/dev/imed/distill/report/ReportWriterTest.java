@@ -67,7 +67,7 @@ class ReportWriterTest {
                 List.of(new TaskInfo("A→W", "office31:/d/amazon", "office31:/d/webcam"),
                         new TaskInfo("W→D", "office31:/d/webcam", "office31:/d/dslr")),
                 java.util.stream.LongStream.range(0, seeds).boxed().toList(), ROWS, runs, cost,
-                Map.of("name", "office31"), List.of("a note"));
+                Map.of("name", "office31"), List.of("a note"), List.of(new SuiteResults.HeadroomRun("A→W", 0, 91.5, 8.25, 1.5, 22.75)));
     }
 
     @Test
@@ -82,6 +82,7 @@ class ReportWriterTest {
                 "| IMED student (resnet18) |", "| Student, source only (resnet18) |");
         assertThat(md.indexOf("| Source only (resnet50)")).isLessThan(md.indexOf("| CDAN+MCC"));
         assertThat(md.indexOf("| IMED teacher |")).isLessThan(md.indexOf("| IMED student (resnet18) |"));
+        assertThat(md).contains("## Ensemble headroom (%)", "| A→W | 0 | 91.50 | 8.25 | 1.50 | 22.75 |");
         // The README-facing statements, from the numbers.
         assertThat(md).contains("the IMED teacher reaches 90.0 % mean accuracy: 2.0 points above the averaging ensemble (88.0 %)"
                 + " and 4.0 points above the best single component, CDAN+MCC (86.0 %)");

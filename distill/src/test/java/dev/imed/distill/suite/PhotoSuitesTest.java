@@ -121,9 +121,13 @@ class PhotoSuitesTest {
         assertThat(report.json()).exists();
         assertThat(report.markdown()).exists();
         assertThat(Files.readString(report.json())).contains("\"runs\"", "\"cost\"", "\"confusion\"");
-        // 5 components, averaging, vote, teacher, student, source-only student.
-        assertThat(results.rows()).hasSize(10);
-        assertThat(results.runs()).hasSize(10 * seeds * results.tasks().size());
+        // 5 components, averaging, vote, entropy-weighted averaging, teacher, student, source-only student.
+        assertThat(results.rows()).hasSize(11);
+        assertThat(results.runs()).hasSize(11 * seeds * results.tasks().size());
+        // The members' headroom of every run, in the results and the report.
+        assertThat(results.headroom()).hasSize(seeds * results.tasks().size())
+                .allSatisfy(h -> assertThat(h.oracle()).isBetween(0.0, 100.0));
+        assertThat(Files.readString(report.markdown())).contains("## Ensemble headroom (%)", "Entropy-weighted averaging (3 members)");
         assertThat(results.cost()).hasSize(3).allSatisfy(c -> {
             assertThat(c.parameters()).isPositive();
             assertThat(c.latencyMs()).isPositive();
@@ -133,7 +137,7 @@ class PhotoSuitesTest {
             charts.add(report.perClassChart());
         }
         report.confusionCharts().values().forEach(m -> charts.addAll(m.values()));
-        assertThat(charts).hasSize(1 + (report.perClassChart() != null ? 1 : 0) + 10 * results.tasks().size());
+        assertThat(charts).hasSize(1 + (report.perClassChart() != null ? 1 : 0) + 11 * results.tasks().size());
         for (Path png : charts) {
             BufferedImage image = ImageIO.read(png.toFile());
             assertThat(image).as(png.toString()).isNotNull();

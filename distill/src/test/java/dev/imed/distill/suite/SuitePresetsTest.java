@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.imed.distill.suite.SuitePreset.TaskSpec;
+import dev.imed.fusion.selection.SelectionCriterion;
+import dev.imed.fusion.teacher.TeacherConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,6 +75,31 @@ class SuitePresetsTest {
                 .hasMessageContaining("student-cnn");
         assertThatThrownBy(() -> SuitePresets.builtIn("office32")).hasMessageContaining("office31");
         assertThatThrownBy(() -> SuitePresets.load(dir.resolve("missing.yaml"))).hasMessageContaining("no such preset file");
+    }
+
+    @Test
+    void teacherLeversAndSelectionAreOptionalKeysOfTheTeacherSection(@TempDir Path dir) throws IOException {
+        SuitePreset plain = SuitePresets.builtIn("digits");
+        TeacherConfig paper = TeacherConfig.defaults(List.of(Path.of("a"), Path.of("b")), "syn", "mnist5k");
+        // Left out, they keep the paper's teacher, and its cache key.
+        assertThat(plain.teacher().applyLevers(paper.toBuilder()).build()).isEqualTo(paper);
+        Path levers = dir.resolve("levers.yaml");
+        Files.writeString(levers, SuitePresets.builtInText("digits").replace("  lr: 0.01\n  # Levers",
+                "  lr: 0.01\n  memberDropout: 0.2\n  pseudoLabelWeight: 0.5\n  memberLrScale: 0.1\n  select: ensv\n"
+                        + "  selectEvery: 50\n  # Levers"));
+        TeacherConfig set = SuitePresets.load(levers).teacher().applyLevers(paper.toBuilder()).build();
+        assertThat(set.memberDropout()).isEqualTo(0.2f);
+        assertThat(set.pseudoLabelWeight()).isEqualTo(0.5f);
+        assertThat(set.pseudoLabelThreshold()).isEqualTo(TeacherConfig.DEFAULT_PSEUDO_LABEL_THRESHOLD);
+        assertThat(set.memberLrScale()).isEqualTo(0.1f);
+        assertThat(set.selection()).isEqualTo(SelectionCriterion.ENSV);
+        assertThat(set.selectEvery()).isEqualTo(50);
+        Path bad = dir.resolve("bad-select.yaml");
+        Files.writeString(bad, SuitePresets.builtInText("digits").replace("  lr: 0.01\n  # Levers", "  lr: 0.01\n  select: oracle\n  # Levers"));
+        assertThatThrownBy(() -> SuitePresets.load(bad)).hasMessageContaining("teacher.select").hasMessageContaining("ensv");
+        Path dropAll = dir.resolve("drop-all.yaml");
+        Files.writeString(dropAll, SuitePresets.builtInText("digits").replace("  lr: 0.01\n  # Levers", "  lr: 0.01\n  memberDropout: 1\n  # Levers"));
+        assertThatThrownBy(() -> SuitePresets.load(dropAll)).hasMessageContaining("memberDropout");
     }
 
     @Test

@@ -23,6 +23,15 @@ public final class TrainingLoop {
     }
 
     /**
+     * Runs after every accepted step, outside gradient recording, with the number of iterations done:
+     * where a trainer looks at its model mid-run (e.g. keeps an iterate to choose from later).
+     */
+    @FunctionalInterface
+    public interface AfterStep {
+        void accept(long iterationsDone);
+    }
+
+    /**
      * @param task name shown on the progress bar
      * @param iterations the budget
      * @param imagesPerStep images seen per step (for images/s)
@@ -81,6 +90,12 @@ public final class TrainingLoop {
     private TrainingLoop() {}
 
     public static Result run(NDManager manager, NesterovSgd optimizer, Checkpoint checkpoint, Options options, StepLoss stepLoss) {
+        return run(manager, optimizer, checkpoint, options, stepLoss, done -> { });
+    }
+
+    /** As {@link #run(NDManager, NesterovSgd, Checkpoint, Options, StepLoss)}, calling {@code afterStep} after each accepted step. */
+    public static Result run(NDManager manager, NesterovSgd optimizer, Checkpoint checkpoint, Options options, StepLoss stepLoss,
+                             AfterStep afterStep) {
         long start = checkpoint == null ? 0 : checkpoint.restore(manager);
         LossCurve curve = new LossCurve(Math.max(1, (int) Math.min(100, options.iterations() / 20)));
         Engine engine = Engine.getInstance();
@@ -153,6 +168,7 @@ public final class TrainingLoop {
                     snapshotAt = it + 1;
                 }
                 curve.add(loss);
+                afterStep.accept(it + 1);
                 if (it + 1 == settle) {
                     rssStart = ResidentMemory.currentMb();
                 }

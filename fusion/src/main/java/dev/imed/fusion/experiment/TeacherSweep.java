@@ -21,8 +21,9 @@ import java.util.function.UnaryOperator;
 
 /**
  * For each task, ensemble and seed: trains (or reuses) the K components, then every fusion over
- * them, and tabulates target accuracy (components, averaging, vote and the trained fusions) with the
- * IMED teacher's gate statistics and its agreement with each component and with averaging.
+ * them, and tabulates target accuracy (components, averaging, vote, entropy-weighted averaging and the
+ * trained fusions) with the members' headroom, the IMED teacher's gate statistics, its agreement with
+ * each component and with averaging, and, when it chose among its iterates, the selected, final and oracle ones.
  */
 public final class TeacherSweep {
     /** A named ensemble: the member methods and how a member's seed derives from the run's seed. */
@@ -65,6 +66,8 @@ public final class TeacherSweep {
                         members.add(ComponentSweep.trainOrReuse(work.resolve("components"), task, config).dir());
                     }
                     Map<String, Object> imedTarget = null;
+                    Map<String, Object> anyTarget = null;
+                    Object imedSelection = null;
                     for (FusionKind fusion : fusions) {
                         TeacherConfig config = teacherSettings.apply(TeacherConfig.defaults(members, task.source(), task.target())
                                 .withFusion(fusion).withSeed(seed));
@@ -82,21 +85,33 @@ public final class TeacherSweep {
                             entries.add(new Entry(task, ensemble.name(), seed, "best component", components.stream().mapToDouble(Number::doubleValue).max().orElse(Double.NaN)));
                         }
                         entries.add(new Entry(task, ensemble.name(), seed, label(fusion), ((Number) target.get("accuracy")).doubleValue()));
+                        anyTarget = anyTarget == null ? target : anyTarget;
                         if (fusion == FusionKind.IMED) {
                             imedTarget = target;
+                            // The selected, final and oracle iterates, when the teacher chose among its iterates.
+                            imedSelection = teacher.manifest().metrics().get("selection");
                         }
                     }
-                    if (imedTarget != null) {
+                    if (anyTarget != null) {
                         Map<String, Object> detail = new LinkedHashMap<>();
                         detail.put("task", task.toString());
                         detail.put("ensemble", ensemble.name());
                         detail.put("seed", seed);
-                        detail.put("imedAccuracy", imedTarget.get("accuracy"));
-                        detail.put("componentAccuracy", imedTarget.get("componentAccuracy"));
-                        detail.put("averageAccuracy", imedTarget.get("averageAccuracy"));
-                        detail.put("agreementWithComponents", imedTarget.get("agreementWithComponents"));
-                        detail.put("agreementWithAverage", imedTarget.get("agreementWithAverage"));
-                        detail.put("gates", imedTarget.get("gates"));
+                        detail.put("componentAccuracy", anyTarget.get("componentAccuracy"));
+                        detail.put("averageAccuracy", anyTarget.get("averageAccuracy"));
+                        // The members' headroom is the same whichever fusion's pass measured it (frozen members);
+                        // a teacher trained with tuned members measures its own, so IMED's is preferred when there is one.
+                        Map<String, Object> measured = imedTarget != null ? imedTarget : anyTarget;
+                        detail.put("headroom", measured.get("headroom"));
+                        if (imedTarget != null) {
+                            detail.put("imedAccuracy", imedTarget.get("accuracy"));
+                            detail.put("agreementWithComponents", imedTarget.get("agreementWithComponents"));
+                            detail.put("agreementWithAverage", imedTarget.get("agreementWithAverage"));
+                            detail.put("gates", imedTarget.get("gates"));
+                            if (imedSelection != null) {
+                                detail.put("selection", imedSelection);
+                            }
+                        }
                         details.add(detail);
                     }
                 }
@@ -158,8 +173,13 @@ public final class TeacherSweep {
         Json.writeFile(out.resolve("fusion-results.json"), json);
         StringBuilder md = new StringBuilder("# Fusion table: target accuracy (%)\n\nMade by:\n\n```\n" + command + "\n```\n");
         md.append(markdown(entries));
+        md.append(headroomMarkdown(details));
+        md.append(selectionMarkdown(details));
         md.append("\n## IMED teacher: gates and agreement\n\n| task | ensemble | seed | IMED | agreement with components (%) | with averaging (%) | gate b mean per component | b sd across instances | a1 sd across instances |\n|---|---|---:|---:|---|---:|---|---:|---:|\n");
         for (Map<String, Object> d : details) {
+            if (!d.containsKey("imedAccuracy")) {
+                continue;
+            }
             @SuppressWarnings("unchecked")
             Map<String, Map<String, Object>> gates = (Map<String, Map<String, Object>>) d.get("gates");
             Map<String, Object> b = gates.getOrDefault("b", Map.of());
@@ -170,5 +190,43 @@ public final class TeacherSweep {
                     .append(" | ").append(b.get("meanSdAcrossInstances")).append(" | ").append(a.get("meanSdAcrossInstances")).append(" |\n");
         }
         AtomicFiles.writeString(out.resolve("fusion-results.md"), md.toString());
+    }
+
+    /** Per run, how much room the members leave any fusion (measured with target labels). */
+    static String headroomMarkdown(List<Map<String, Object>> details) {
+        StringBuilder md = new StringBuilder("\n## Ensemble headroom (%)\n\nPer run, with target labels: images some member gets "
+                + "right (oracle); images the most accurate member gets wrong while another gets right; images a wrong "
+                + "majority outvotes members that are right and more confident on average; images two members disagree on "
+                + "(mean over pairs).\n\n| task | ensemble | seed | oracle | best member wrong, another right | "
+                + "confident minority right | pairwise disagreement |\n|---|---|---:|---:|---:|---:|---:|\n");
+        for (Map<String, Object> d : details) {
+            if (d.get("headroom") instanceof Map<?, ?> h) {
+                md.append("| ").append(d.get("task")).append(" | ").append(d.get("ensemble")).append(" | ").append(d.get("seed"))
+                        .append(" | ").append(h.get("oracle")).append(" | ").append(h.get("bestMemberWrongAnotherRight"))
+                        .append(" | ").append(h.get("confidentMinorityRight")).append(" | ").append(h.get("meanPairwiseDisagreement"))
+                        .append(" |\n");
+            }
+        }
+        return md.toString();
+    }
+
+    /** Per run whose IMED teacher chose among its iterates: the choice, the final iterate and the oracle pick. */
+    static String selectionMarkdown(List<Map<String, Object>> details) {
+        if (details.stream().noneMatch(d -> d.get("selection") instanceof Map<?, ?>)) {
+            return "";
+        }
+        StringBuilder md = new StringBuilder("\n## IMED teacher: iterate chosen without target labels\n\nThe oracle pick is "
+                + "the iterate target labels would choose (reporting only).\n\n| task | ensemble | seed | criterion | selected "
+                + "(accuracy) | final (accuracy) | oracle (accuracy) |\n|---|---|---:|---|---:|---:|---:|\n");
+        for (Map<String, Object> d : details) {
+            if (d.get("selection") instanceof Map<?, ?> s) {
+                md.append("| ").append(d.get("task")).append(" | ").append(d.get("ensemble")).append(" | ").append(d.get("seed"))
+                        .append(" | ").append(s.get("criterion"))
+                        .append(" | ").append(s.get("selected")).append(" (").append(s.get("selectedAccuracy")).append(")")
+                        .append(" | ").append(s.get("final")).append(" (").append(s.get("finalAccuracy")).append(")")
+                        .append(" | ").append(s.get("oracle")).append(" (").append(s.get("oracleAccuracy")).append(") |\n");
+            }
+        }
+        return md.toString();
     }
 }

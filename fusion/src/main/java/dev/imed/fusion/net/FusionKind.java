@@ -27,6 +27,8 @@ public abstract class FusionKind {
     public static final FusionKind AVERAGE = parse("average");
     /** Majority vote of the components (no training). */
     public static final FusionKind VOTE = parse("vote");
+    /** Per-image weights from each component's prediction entropy (no training). */
+    public static final FusionKind ENTROPY = parse("entropy");
 
     /** The name users type and bundles record, e.g. {@code imed}. */
     public abstract String id();

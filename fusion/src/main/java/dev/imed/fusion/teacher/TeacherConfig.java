@@ -2,13 +2,15 @@ package dev.imed.fusion.teacher;
 
 import dev.imed.fusion.net.FusionKind;
 import dev.imed.fusion.net.FusionOptions;
+import dev.imed.fusion.selection.SelectionCriterion;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * How a teacher is trained over frozen components.
+ * How a teacher is trained over its components. Build one with {@link #builder} or change one with
+ * {@link #toBuilder}; every field added after the paper's defaults to a value that keeps the paper's training.
  *
  * @param components the component bundles
  * @param source source domain spec
@@ -30,68 +32,157 @@ import java.util.Map;
  * @param targetLoss the loss on target predictions that β1 weighs (MCC in the paper)
  * @param options feature normalisation and starting from the averaging ensemble (both off in the paper)
  * @param gateLrScale the gate generators' learning rate as a multiple of {@code lr} (1 in the paper)
+ * @param memberDropout per instance, the probability of dropping a member's (feature, prediction) from the
+ *     fusion's input during training, at least one member kept (0 in the paper)
+ * @param infoMaxWeight weight of information maximisation on the fused target predictions (0 in the paper)
+ * @param pseudoLabelWeight weight of cross-entropy to consensus pseudo-labels on the target (0 in the paper)
+ * @param pseudoLabelThreshold the max-probability every member must reach for a consensus pseudo-label
+ * @param gateBalanceWeight weight of the gates' load-balancing penalty (0 in the paper)
+ * @param memberLrScale the members' learning rate as a multiple of {@code lr}; 0 keeps them frozen (the paper)
+ * @param selection how the iterate the bundle keeps is chosen, without target labels (the final one in the paper)
+ * @param selectEvery iterations between the iterates kept as candidates when {@code selection} is not final
  */
 public record TeacherConfig(List<Path> components, String source, String target, FusionKind fusion, int layers,
                             int iterations, int batchSize, float lr, float lrGamma, float momentum, float weightDecay,
                             float mccWeight, float adversarialWeight, boolean sam, float samRho, long seed,
-                            int checkpointEvery, TargetLoss targetLoss, FusionOptions options, float gateLrScale) {
+                            int checkpointEvery, TargetLoss targetLoss, FusionOptions options, float gateLrScale,
+                            float memberDropout, float infoMaxWeight, float pseudoLabelWeight, float pseudoLabelThreshold,
+                            float gateBalanceWeight, float memberLrScale, SelectionCriterion selection, int selectEvery) {
 
+    /** Where {@link #pseudoLabelThreshold} starts: all members at least 90 % sure. */
+    public static final float DEFAULT_PSEUDO_LABEL_THRESHOLD = 0.9f;
+    /** Where {@link #selectEvery} starts. */
+    public static final int DEFAULT_SELECT_EVERY = 100;
+
+    public TeacherConfig {
+        components = List.copyOf(components);
+        if (memberDropout < 0 || memberDropout >= 1) {
+            throw new IllegalArgumentException("member dropout must be in [0, 1), got " + memberDropout);
+        }
+        if (pseudoLabelThreshold < 0 || pseudoLabelThreshold > 1) {
+            throw new IllegalArgumentException("the pseudo-label threshold must be in [0, 1], got " + pseudoLabelThreshold);
+        }
+        if (memberLrScale < 0) {
+            throw new IllegalArgumentException("the member learning-rate scale must not be negative, got " + memberLrScale);
+        }
+        if (selectEvery < 1) {
+            throw new IllegalArgumentException("select-every must be at least 1, got " + selectEvery);
+        }
+    }
+
+    /** The paper's teacher over {@code components}. */
     public static TeacherConfig defaults(List<Path> components, String source, String target) {
-        return new TeacherConfig(List.copyOf(components), source, target, FusionKind.IMED, 2, 1000, 32, 0.01f, 0.001f,
-                0.9f, 5e-4f, 1f, 1f, false, 0.05f, 0, 250, TargetLoss.MCC, FusionOptions.PAPER, 1f);
+        return builder(components, source, target).build();
+    }
+
+    /** A builder holding the paper's settings. */
+    public static Builder builder(List<Path> components, String source, String target) {
+        return new Builder(components, source, target);
+    }
+
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
     public TeacherConfig withFusion(FusionKind f) {
-        return new TeacherConfig(components, source, target, f, layers, iterations, batchSize, lr, lrGamma, momentum, weightDecay, mccWeight, adversarialWeight, sam, samRho, seed, checkpointEvery, targetLoss, options, gateLrScale);
+        return toBuilder().fusion(f).build();
     }
 
     public TeacherConfig withLayers(int l) {
-        return new TeacherConfig(components, source, target, fusion, l, iterations, batchSize, lr, lrGamma, momentum, weightDecay, mccWeight, adversarialWeight, sam, samRho, seed, checkpointEvery, targetLoss, options, gateLrScale);
+        return toBuilder().layers(l).build();
     }
 
     public TeacherConfig withIterations(int n) {
-        return new TeacherConfig(components, source, target, fusion, layers, n, batchSize, lr, lrGamma, momentum, weightDecay, mccWeight, adversarialWeight, sam, samRho, seed, checkpointEvery, targetLoss, options, gateLrScale);
+        return toBuilder().iterations(n).build();
     }
 
     public TeacherConfig withWeights(float beta1, float beta2) {
-        return new TeacherConfig(components, source, target, fusion, layers, iterations, batchSize, lr, lrGamma, momentum, weightDecay, beta1, beta2, sam, samRho, seed, checkpointEvery, targetLoss, options, gateLrScale);
+        return toBuilder().mccWeight(beta1).adversarialWeight(beta2).build();
     }
 
     public TeacherConfig withSam(boolean on) {
-        return new TeacherConfig(components, source, target, fusion, layers, iterations, batchSize, lr, lrGamma, momentum, weightDecay, mccWeight, adversarialWeight, on, samRho, seed, checkpointEvery, targetLoss, options, gateLrScale);
+        return toBuilder().sam(on).build();
     }
 
     public TeacherConfig withSeed(long s) {
-        return new TeacherConfig(components, source, target, fusion, layers, iterations, batchSize, lr, lrGamma, momentum, weightDecay, mccWeight, adversarialWeight, sam, samRho, s, checkpointEvery, targetLoss, options, gateLrScale);
+        return toBuilder().seed(s).build();
     }
 
     public TeacherConfig withLr(float l) {
-        return new TeacherConfig(components, source, target, fusion, layers, iterations, batchSize, l, lrGamma, momentum, weightDecay, mccWeight, adversarialWeight, sam, samRho, seed, checkpointEvery, targetLoss, options, gateLrScale);
+        return toBuilder().lr(l).build();
     }
 
     public TeacherConfig withTargetLoss(TargetLoss loss) {
-        return new TeacherConfig(components, source, target, fusion, layers, iterations, batchSize, lr, lrGamma, momentum, weightDecay, mccWeight, adversarialWeight, sam, samRho, seed, checkpointEvery, loss, options, gateLrScale);
+        return toBuilder().targetLoss(loss).build();
     }
 
     public TeacherConfig withGateLrScale(float scale) {
-        return new TeacherConfig(components, source, target, fusion, layers, iterations, batchSize, lr, lrGamma, momentum, weightDecay, mccWeight, adversarialWeight, sam, samRho, seed, checkpointEvery, targetLoss, options, scale);
+        return toBuilder().gateLrScale(scale).build();
     }
 
     public TeacherConfig withOptions(FusionOptions o) {
-        return new TeacherConfig(components, source, target, fusion, layers, iterations, batchSize, lr, lrGamma, momentum, weightDecay, mccWeight, adversarialWeight, sam, samRho, seed, checkpointEvery, targetLoss, o, gateLrScale);
+        return toBuilder().options(o).build();
+    }
+
+    /** Whether the members learn along with the fusion. */
+    public boolean tunesMembers() {
+        return memberLrScale > 0;
+    }
+
+    /** Whether iterates are kept during training to choose from. */
+    public boolean selectsIterate() {
+        return selection != SelectionCriterion.FINAL;
     }
 
     /**
-     * The text that names a run in a cache: the record's text, less the fields added after the first
-     * cached runs when they hold the paper's values, so that those runs keep their keys.
+     * The text that names a run in a cache and a checkpoint. It is the text of the record as it stood when
+     * the first runs were cached (its first 17 fields), then each later field only when it differs from the
+     * paper, in the order the fields were added, so that the runs cached before each addition keep their keys.
      */
     public String cacheKey() {
-        String key = toString();
-        String gateSuffix = ", gateLrScale=1.0]";
-        if (key.endsWith(gateSuffix)) {
-            key = key.substring(0, key.length() - gateSuffix.length()) + "]";
+        StringBuilder key = new StringBuilder("TeacherConfig[components=").append(components)
+                .append(", source=").append(source).append(", target=").append(target).append(", fusion=").append(fusion)
+                .append(", layers=").append(layers).append(", iterations=").append(iterations)
+                .append(", batchSize=").append(batchSize).append(", lr=").append(lr).append(", lrGamma=").append(lrGamma)
+                .append(", momentum=").append(momentum).append(", weightDecay=").append(weightDecay)
+                .append(", mccWeight=").append(mccWeight).append(", adversarialWeight=").append(adversarialWeight)
+                .append(", sam=").append(sam).append(", samRho=").append(samRho).append(", seed=").append(seed)
+                .append(", checkpointEvery=").append(checkpointEvery);
+        // The second generation of fields was written as a pair, both or neither, and gateLrScale after them.
+        if (targetLoss != TargetLoss.MCC || !options.equals(FusionOptions.PAPER) || gateLrScale != 1f) {
+            key.append(", targetLoss=").append(targetLoss).append(", options=").append(options);
         }
-        return key.replace(", targetLoss=MCC, options=paper]", "]");
+        if (gateLrScale != 1f) {
+            key.append(", gateLrScale=").append(gateLrScale);
+        }
+        leverEntries().forEach((name, value) -> key.append(", ").append(name).append('=').append(value));
+        return key.append(']').toString();
+    }
+
+    /** The levers added with the builder, only where they differ from the paper, by name. */
+    private Map<String, Object> leverEntries() {
+        Map<String, Object> map = new LinkedHashMap<>();
+        if (memberDropout != 0) {
+            map.put("memberDropout", memberDropout);
+        }
+        if (infoMaxWeight != 0) {
+            map.put("infoMaxWeight", infoMaxWeight);
+        }
+        if (pseudoLabelWeight != 0) {
+            map.put("pseudoLabelWeight", pseudoLabelWeight);
+            map.put("pseudoLabelThreshold", pseudoLabelThreshold);
+        }
+        if (gateBalanceWeight != 0) {
+            map.put("gateBalanceWeight", gateBalanceWeight);
+        }
+        if (memberLrScale != 0) {
+            map.put("memberLrScale", memberLrScale);
+        }
+        if (selectsIterate()) {
+            map.put("select", selection.id());
+            map.put("selectEvery", selectEvery);
+        }
+        return map;
     }
 
     public Map<String, Object> asMap() {
@@ -117,6 +208,111 @@ public record TeacherConfig(List<Path> components, String source, String target,
         }
         map.put("sam", sam);
         map.put("samRho", samRho);
+        // Likewise: a suite hashes this map, so a lever at the paper's value must leave it as it was.
+        map.putAll(leverEntries());
         return map;
+    }
+
+    /** Builds a {@link TeacherConfig} field by field, starting from the paper's settings or from a config. */
+    public static final class Builder {
+        private List<Path> components;
+        private String source;
+        private String target;
+        private FusionKind fusion = FusionKind.IMED;
+        private int layers = 2;
+        private int iterations = 1000;
+        private int batchSize = 32;
+        private float lr = 0.01f;
+        private float lrGamma = 0.001f;
+        private float momentum = 0.9f;
+        private float weightDecay = 5e-4f;
+        private float mccWeight = 1f;
+        private float adversarialWeight = 1f;
+        private boolean sam;
+        private float samRho = 0.05f;
+        private long seed;
+        private int checkpointEvery = 250;
+        private TargetLoss targetLoss = TargetLoss.MCC;
+        private FusionOptions options = FusionOptions.PAPER;
+        private float gateLrScale = 1f;
+        private float memberDropout;
+        private float infoMaxWeight;
+        private float pseudoLabelWeight;
+        private float pseudoLabelThreshold = DEFAULT_PSEUDO_LABEL_THRESHOLD;
+        private float gateBalanceWeight;
+        private float memberLrScale;
+        private SelectionCriterion selection = SelectionCriterion.FINAL;
+        private int selectEvery = DEFAULT_SELECT_EVERY;
+
+        private Builder(List<Path> components, String source, String target) {
+            this.components = components;
+            this.source = source;
+            this.target = target;
+        }
+
+        private Builder(TeacherConfig c) {
+            this(c.components, c.source, c.target);
+            fusion = c.fusion;
+            layers = c.layers;
+            iterations = c.iterations;
+            batchSize = c.batchSize;
+            lr = c.lr;
+            lrGamma = c.lrGamma;
+            momentum = c.momentum;
+            weightDecay = c.weightDecay;
+            mccWeight = c.mccWeight;
+            adversarialWeight = c.adversarialWeight;
+            sam = c.sam;
+            samRho = c.samRho;
+            seed = c.seed;
+            checkpointEvery = c.checkpointEvery;
+            targetLoss = c.targetLoss;
+            options = c.options;
+            gateLrScale = c.gateLrScale;
+            memberDropout = c.memberDropout;
+            infoMaxWeight = c.infoMaxWeight;
+            pseudoLabelWeight = c.pseudoLabelWeight;
+            pseudoLabelThreshold = c.pseudoLabelThreshold;
+            gateBalanceWeight = c.gateBalanceWeight;
+            memberLrScale = c.memberLrScale;
+            selection = c.selection;
+            selectEvery = c.selectEvery;
+        }
+
+        public Builder components(List<Path> v) { components = v; return this; }
+        public Builder source(String v) { source = v; return this; }
+        public Builder target(String v) { target = v; return this; }
+        public Builder fusion(FusionKind v) { fusion = v; return this; }
+        public Builder layers(int v) { layers = v; return this; }
+        public Builder iterations(int v) { iterations = v; return this; }
+        public Builder batchSize(int v) { batchSize = v; return this; }
+        public Builder lr(float v) { lr = v; return this; }
+        public Builder lrGamma(float v) { lrGamma = v; return this; }
+        public Builder momentum(float v) { momentum = v; return this; }
+        public Builder weightDecay(float v) { weightDecay = v; return this; }
+        public Builder mccWeight(float v) { mccWeight = v; return this; }
+        public Builder adversarialWeight(float v) { adversarialWeight = v; return this; }
+        public Builder sam(boolean v) { sam = v; return this; }
+        public Builder samRho(float v) { samRho = v; return this; }
+        public Builder seed(long v) { seed = v; return this; }
+        public Builder checkpointEvery(int v) { checkpointEvery = v; return this; }
+        public Builder targetLoss(TargetLoss v) { targetLoss = v; return this; }
+        public Builder options(FusionOptions v) { options = v; return this; }
+        public Builder gateLrScale(float v) { gateLrScale = v; return this; }
+        public Builder memberDropout(float v) { memberDropout = v; return this; }
+        public Builder infoMaxWeight(float v) { infoMaxWeight = v; return this; }
+        public Builder pseudoLabelWeight(float v) { pseudoLabelWeight = v; return this; }
+        public Builder pseudoLabelThreshold(float v) { pseudoLabelThreshold = v; return this; }
+        public Builder gateBalanceWeight(float v) { gateBalanceWeight = v; return this; }
+        public Builder memberLrScale(float v) { memberLrScale = v; return this; }
+        public Builder selection(SelectionCriterion v) { selection = v; return this; }
+        public Builder selectEvery(int v) { selectEvery = v; return this; }
+
+        public TeacherConfig build() {
+            return new TeacherConfig(components, source, target, fusion, layers, iterations, batchSize, lr, lrGamma, momentum,
+                    weightDecay, mccWeight, adversarialWeight, sam, samRho, seed, checkpointEvery, targetLoss, options,
+                    gateLrScale, memberDropout, infoMaxWeight, pseudoLabelWeight, pseudoLabelThreshold, gateBalanceWeight,
+                    memberLrScale, selection, selectEvery);
+        }
     }
 }

@@ -10,6 +10,8 @@ import dev.imed.core.loader.DomainLoader;
 import dev.imed.core.metrics.ConfusionMatrix;
 import dev.imed.core.model.Evaluation;
 import dev.imed.ensemble.baseline.Voting;
+import dev.imed.fusion.net.FusionKind;
+import dev.imed.fusion.report.EnsembleHeadroom;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,12 +37,13 @@ public final class TeacherEvaluation {
     }
 
     /**
-     * What one pass measured: a confusion matrix per component, for averaging, vote and the teacher,
-     * how often the teacher agreed with each component and with averaging, and the gates' moments.
+     * What one pass measured: a confusion matrix per component, for averaging, vote, entropy-weighted
+     * averaging and the teacher, how often the teacher agreed with each component and with averaging, the
+     * gates' moments and the members' headroom.
      */
     public record Pass(List<ConfusionMatrix> components, ConfusionMatrix average, ConfusionMatrix vote,
-                       ConfusionMatrix teacher, long[] agreementWithComponents, long agreementWithAverage,
-                       GateMoments gates) {}
+                       ConfusionMatrix entropyWeighted, ConfusionMatrix teacher, long[] agreementWithComponents,
+                       long agreementWithAverage, GateMoments gates, EnsembleHeadroom headroom) {}
 
     /** The figures of {@link #pass}, as recorded in a teacher's manifest. */
     public static Map<String, Object> evaluate(Teacher teacher, Domain domain) {
@@ -51,6 +54,7 @@ public final class TeacherEvaluation {
         out.put("componentAccuracy", pass.components().stream().map(m -> round(m.accuracy())).toList());
         out.put("averageAccuracy", round(pass.average().accuracy()));
         out.put("voteAccuracy", round(pass.vote().accuracy()));
+        out.put("entropyWeightedAccuracy", round(pass.entropyWeighted().accuracy()));
         List<Double> agreement = new ArrayList<>();
         for (long a : pass.agreementWithComponents()) {
             agreement.add(round(100.0 * a / total));
@@ -58,6 +62,7 @@ public final class TeacherEvaluation {
         out.put("agreementWithComponents", agreement);
         out.put("agreementWithAverage", round(100.0 * pass.agreementWithAverage() / total));
         out.put("gates", pass.gates().summary(k));
+        out.put("headroom", pass.headroom().summary());
         return out;
     }
 
@@ -72,6 +77,8 @@ public final class TeacherEvaluation {
         ConfusionMatrix teacherMatrix = new ConfusionMatrix(domain.classNames());
         ConfusionMatrix averageMatrix = new ConfusionMatrix(domain.classNames());
         ConfusionMatrix voteMatrix = new ConfusionMatrix(domain.classNames());
+        ConfusionMatrix entropyMatrix = new ConfusionMatrix(domain.classNames());
+        EnsembleHeadroom headroom = new EnsembleHeadroom(k);
         long[] agreeComponent = new long[k];
         long agreeAverage = 0;
         GateMoments gates = new GateMoments(teacher.fusion() == null ? List.of() : teacher.fusion().gateNames());
@@ -85,8 +92,13 @@ public final class TeacherEvaluation {
                 long[] componentPred = logits.argMax(2).toLongArray();
                 long[] averagePred = Voting.averageProbabilities(logits).argMax(1).toLongArray();
                 long[] votePred = Voting.voteShares(logits).argMax(1).toLongArray();
+                long[] entropyPred = FusionKind.ENTROPY.combine(outputs.get(0), logits).get(1).argMax(1).toLongArray();
+                float[] componentConfidence = logits.softmax(2).max(new int[] {2}).toFloatArray();
+                int[] truths = new int[indices.length];
                 for (int n = 0; n < indices.length; n++) {
                     int truth = domain.label(indices[n]);
+                    truths[n] = truth;
+                    entropyMatrix.add(truth, (int) entropyPred[n]);
                     teacherMatrix.add(truth, (int) teacherPred[n]);
                     averageMatrix.add(truth, (int) averagePred[n]);
                     voteMatrix.add(truth, (int) votePred[n]);
@@ -97,10 +109,12 @@ public final class TeacherEvaluation {
                         agreeComponent[i] += teacherPred[n] == p ? 1 : 0;
                     }
                 }
+                headroom.add(truths, componentPred, componentConfidence);
                 gates.add(fused.subNDList(2));
             }
         }
-        return new Pass(componentMatrices, averageMatrix, voteMatrix, teacherMatrix, agreeComponent, agreeAverage, gates);
+        return new Pass(componentMatrices, averageMatrix, voteMatrix, entropyMatrix, teacherMatrix, agreeComponent, agreeAverage,
+                gates, headroom);
     }
 
     static double round(double v) {

@@ -2,6 +2,7 @@ package dev.imed.fusion.teacher;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
@@ -16,11 +17,10 @@ import dev.imed.core.device.Devices;
 import dev.imed.core.init.Initialization;
 import dev.imed.core.loader.Batch;
 import dev.imed.core.loader.DomainLoader;
+import dev.imed.core.model.Evaluation;
 import dev.imed.core.transform.InputSpec;
 import dev.imed.ensemble.component.Component;
-import dev.imed.ensemble.method.Losses;
 import dev.imed.ensemble.method.alignment.ConditionalAdversary;
-import dev.imed.ensemble.method.selftraining.Mcc;
 import dev.imed.ensemble.train.Checkpoint;
 import dev.imed.ensemble.train.ComponentTrainer;
 import dev.imed.ensemble.train.LearningRate;
@@ -37,7 +37,12 @@ import java.util.regex.Pattern;
 /**
  * Trains a teacher: the components stay frozen (inference mode, no gradients, run once per batch);
  * the fusion learns from source cross-entropy + β1·MCC on its target predictions + β2·the conditional
- * adversarial loss on (f_ens, softmax(z_ens)) with its own discriminator. No target label is used.
+ * adversarial loss on (f_ens, softmax(z_ens)) with its own discriminator ({@link TeacherStep}, which also
+ * adds the levers a config turns on). No target label is used for training or for choosing the iterate
+ * the bundle keeps ({@link IterateSelection}); a labelled target is read afterwards, for the manifest's metrics.
+ *
+ * <p>With {@code memberLrScale > 0} the members learn too (still in inference mode: their batch-norm
+ * statistics stay as trained), and the teacher bundle carries the tuned members ({@link TunedMembers}).
  */
 public final class TeacherTrainer {
     /** A gate's segment of a DJL parameter path: {@code gate0}, or {@code 03gate0} with its child index. */
@@ -76,74 +81,131 @@ public final class TeacherTrainer {
             try (NDManager manager = NDManager.newBaseManager(Devices.preferred())) {
                 List<Component> components = new ArrayList<>();
                 for (Bundle b : componentBundles) {
-                    Component c = Component.load(b, manager.newSubManager());
-                    c.net().freezeParameters(true);
-                    components.add(c);
+                    components.add(Component.load(b, manager.newSubManager()));
                 }
+                setMembersTrainable(components, config.tunesMembers());
                 FusionNet fusion = FusionNet.create(config.fusion(), components.size(), classes, width, config.layers(),
                         config.options());
                 fusion.initialize(manager);
                 ConditionalAdversary adversary = new ConditionalAdversary(width, classes, false);
                 adversary.initialize(manager);
                 Initialization.PYTORCH.apply(fusion, adversary.block());
-                // The gate generators may learn at their own rate (a lever the paper leaves open); the rest at lr.
-                List<Parameter> gates = gateParameters(fusion);
-                List<Parameter> others = new ArrayList<>(fusion.getParameters().values());
-                others.removeAll(gates);
-                others.addAll(adversary.block().getParameters().values());
                 NesterovSgd optimizer = new NesterovSgd(manager, config.momentum(), config.weightDecay(),
-                        List.of(new NesterovSgd.Group(others, 1f), new NesterovSgd.Group(gates, config.gateLrScale())));
+                        parameterGroups(fusion, adversary.block(), components, config));
+                List<Block> learning = new ArrayList<>(List.of(fusion, adversary.block()));
+                // The iterates kept for selection are what the bundle may keep: the fusion, and the members when they learn.
+                List<Block> kept = new ArrayList<>(List.of(fusion));
+                if (config.tunesMembers()) {
+                    components.forEach(c -> learning.add(c.net()));
+                    components.forEach(c -> kept.add(c.net()));
+                }
                 InputSpec spec = first.input();
                 DomainLoader sourceLoader = new DomainLoader(source, spec, true, config.seed());
-                DomainLoader targetLoader = new DomainLoader(target.withoutLabels(), spec, true, config.seed() + 1);
-                Checkpoint checkpoint = new Checkpoint(ComponentTrainer.checkpointFile(out), config.toString(),
-                        List.<Block>of(fusion, adversary.block()), optimizer, List.of(sourceLoader, targetLoader));
+                // Training and the choice of iterate see the target's images only.
+                Domain unlabelledTarget = target.withoutLabels();
+                DomainLoader targetLoader = new DomainLoader(unlabelledTarget, spec, true, config.seed() + 1);
+                Checkpoint checkpoint = new Checkpoint(ComponentTrainer.checkpointFile(out), config.cacheKey(), learning,
+                        optimizer, List.of(sourceLoader, targetLoader));
+                IterateCandidates candidates = new IterateCandidates(out, kept);
                 ParameterStore store = new ParameterStore(manager, false);
-                int batch = config.batchSize();
-                // SAM evaluates the loss twice per iteration on the same batch: keep the iteration's inputs.
-                long[] cachedIteration = {-1};
-                NDList[] cached = new NDList[1];
+                TeacherStep step = new TeacherStep(config, components, fusion, adversary, store, sourceLoader, targetLoader);
                 TrainingLoop.Result result = TrainingLoop.run(manager, optimizer, checkpoint,
                         new TrainingLoop.Options("teacher " + method + " " + source.name() + "→" + target.name(),
-                                config.iterations(), 2 * batch, new LearningRate(config.lr(), config.lrGamma(), 0.75f),
+                                config.iterations(), 2 * config.batchSize(),
+                                new LearningRate(config.lr(), config.lrGamma(), 0.75f),
                                 config.checkpointEvery(), config.sam() ? config.samRho() : 0f),
-                        (step, it, progress) -> {
-                            if (cachedIteration[0] != it) {
-                                Batch s = sourceLoader.next(step, batch);
-                                Batch t = targetLoader.next(step, batch);
-                                NDList outputs = Teacher.componentOutputs(components, s.images().concat(t.images(), 0));
-                                cached[0] = new NDList(outputs.get(0), outputs.get(1).softmax(2), s.labels());
-                                cachedIteration[0] = it;
+                        step::loss,
+                        done -> {
+                            if (config.selectsIterate() && (done % config.selectEvery() == 0 || done == config.iterations())) {
+                                try (NDManager pass = manager.newSubManager()) {
+                                    candidates.record(done, targetProbabilities(pass, components, fusion, store, unlabelledTarget, spec));
+                                }
                             }
-                            NDList fused = fusion.apply(store, cached[0].get(0), cached[0].get(1), true);
-                            NDArray f = fused.get(0);
-                            NDArray z = fused.get(1);
-                            String head = "0:" + batch;
-                            String tail = batch + ":";
-                            NDArray loss = Losses.crossEntropy(z.get(head), cached[0].get(2));
-                            if (config.mccWeight() != 0) {
-                                NDArray targetLoss = switch (config.targetLoss()) {
-                                    case MCC -> Mcc.loss(z.get(tail), Mcc.TEMPERATURE);
-                                    case AVERAGE -> Losses.softCrossEntropyToProbabilities(z.get(tail),
-                                            cached[0].get(1).get(tail).mean(new int[] {1}));
-                                };
-                                loss = loss.add(targetLoss.mul(config.mccWeight()));
-                            }
-                            if (config.adversarialWeight() != 0) {
-                                loss = loss.add(adversary.loss(store, f.get(head), z.get(head), f.get(tail), z.get(tail),
-                                        Losses.warmUp(progress)).mul(config.adversarialWeight()));
-                            }
-                            return loss;
                         });
                 training.putAll(result.summary());
-                bundle = Bundle.write(out, manifest(method, architecture, first, training, config, source, target, lineage), fusion);
+                Map<String, Object> selectionReport = null;
+                List<Long> iterations = config.selectsIterate() ? candidates.iterations(config.iterations()) : List.of();
+                if (!iterations.isEmpty()) {
+                    try (NDManager selecting = manager.newSubManager()) {
+                        List<NDArray> predictions = iterations.stream().map(it -> candidates.predictions(it, selecting)).toList();
+                        // The choice reads the iterates' predictions only; the labels are read after it, for the report.
+                        IterateSelection selection = IterateSelection.choose(config.selection(), iterations, predictions);
+                        if (selection.selectedIteration() != config.iterations()) {
+                            candidates.restore(selection.selectedIteration(), manager);
+                        }
+                        training.put("selection", selection.asMap());
+                        if (target.labelled()) {
+                            selectionReport = selection.withOracle(predictions, target);
+                        }
+                    }
+                }
+                Manifest manifest = manifest(method, architecture, first, training, config, source, target, lineage);
+                if (selectionReport != null) {
+                    manifest = manifest.withMetrics(Map.of("selection", selectionReport));
+                }
+                bundle = Bundle.write(out, manifest, fusion);
+                if (config.tunesMembers()) {
+                    bundle = TunedMembers.write(bundle, componentBundles, components);
+                }
                 checkpoint.delete();
+                candidates.delete();
             }
         }
         if (target.labelled()) {
             bundle = TeacherEvaluation.record(bundle, target);
         }
         return bundle;
+    }
+
+    /**
+     * Members stay frozen (no gradients) unless they learn along with the fusion. Batch-norm running statistics
+     * never take gradients (PyTorch refuses them), so only the other parameters are unfrozen.
+     */
+    static void setMembersTrainable(List<Component> components, boolean trainable) {
+        for (Component c : components) {
+            c.net().freezeParameters(true);
+            if (trainable) {
+                c.net().getParameters().values().stream()
+                        .filter(p -> p.getType() != Parameter.Type.RUNNING_MEAN && p.getType() != Parameter.Type.RUNNING_VAR)
+                        .forEach(p -> p.freeze(false));
+            }
+        }
+    }
+
+    /**
+     * The optimiser's groups: the head, the adversary and the non-gate fusion parameters at the base rate, the
+     * gate generators at {@code gateLrScale} (a lever the paper leaves open) and, when they learn, the members'
+     * parameters at {@code memberLrScale}.
+     */
+    static List<NesterovSgd.Group> parameterGroups(FusionNet fusion, Block adversary, List<Component> components,
+                                                   TeacherConfig config) {
+        List<Parameter> gates = gateParameters(fusion);
+        List<Parameter> others = new ArrayList<>(fusion.getParameters().values());
+        others.removeAll(gates);
+        others.addAll(adversary.getParameters().values());
+        List<NesterovSgd.Group> groups = new ArrayList<>(List.of(new NesterovSgd.Group(others, 1f),
+                new NesterovSgd.Group(gates, config.gateLrScale())));
+        if (config.tunesMembers()) {
+            List<Parameter> members = new ArrayList<>();
+            components.forEach(c -> members.addAll(c.net().getParameters().values()));
+            groups.add(new NesterovSgd.Group(members, config.memberLrScale()));
+        }
+        return groups;
+    }
+
+    /** The fused teacher's probabilities {@code [N, C]} on the whole (unlabelled) target, in its order. */
+    static NDArray targetProbabilities(NDManager manager, List<Component> components, FusionNet fusion, ParameterStore store,
+                                       Domain unlabelledTarget, InputSpec spec) {
+        DomainLoader loader = new DomainLoader(unlabelledTarget, spec, false, 0);
+        NDList batches = new NDList();
+        for (int[] indices : loader.sequentialBatches(Evaluation.BATCH)) {
+            Batch batch = loader.load(manager, indices);
+            NDList outputs = Teacher.componentOutputs(components, batch.images());
+            NDArray probabilities = fusion.apply(store, outputs.get(0), outputs.get(1).softmax(2), false).get(1).softmax(1);
+            probabilities.attach(manager);
+            batches.add(probabilities);
+        }
+        return NDArrays.concat(batches);
     }
 
     /**

@@ -17,11 +17,11 @@ class FusionKindTest {
 
     @Test
     void discoversEveryKindOnceUnderItsName() {
-        assertThat(FusionKind.names()).containsExactly("average", "fc", "global", "imed", "vote");
+        assertThat(FusionKind.names()).containsExactly("average", "entropy", "fc", "global", "imed", "vote");
         assertThat(FusionKind.trainedNames()).containsExactly("fc", "global", "imed");
         assertThat(FusionKind.parse(" IMED ")).isSameAs(FusionKind.IMED).isInstanceOf(ImedFusionKind.class);
         assertThatThrownBy(() -> FusionKind.parse("attention")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("unknown fusion 'attention' (known: average, fc, global, imed, vote)");
+                .hasMessage("unknown fusion 'attention' (known: average, entropy, fc, global, imed, vote)");
     }
 
     /** Cached teacher runs are keyed by the config's text, which printed the enum constant's name. */

@@ -18,6 +18,7 @@ import dev.imed.core.loader.Batch;
 import dev.imed.core.loader.DomainLoader;
 import dev.imed.ensemble.component.Component;
 import dev.imed.ensemble.method.Losses;
+import dev.imed.ensemble.method.alignment.ConditionalAdversary;
 import dev.imed.ensemble.train.ComponentConfig;
 import dev.imed.ensemble.train.ComponentTrainer;
 import dev.imed.ensemble.train.NesterovSgd;
@@ -128,6 +129,97 @@ class TeacherTrainerTest {
         Map<String, Object> metrics = (Map<String, Object>) bundle.manifest().metrics().get("target");
         try (Teacher teacher = Teacher.load(bundle.dir())) {
             // Reloaded with both options, it measures the accuracy training recorded.
+            assertThat(dev.imed.core.model.Evaluation.evaluate(teacher, target).accuracy())
+                    .isCloseTo(((Number) metrics.get("accuracy")).doubleValue(), org.assertj.core.api.Assertions.within(0.01));
+        }
+    }
+
+    /** Whether each member's weights moved after one training step of a teacher with {@code memberLrScale}. */
+    private static boolean membersMoveInOneStep(float memberLrScale) {
+        Engine.getInstance().setRandomSeed(0);
+        TeacherConfig config = TeacherConfig.defaults(components, "syn", "mnist5k").toBuilder().fusion(FusionKind.GLOBAL)
+                .layers(1).batchSize(8).memberLrScale(memberLrScale).build();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            List<Component> members = new ArrayList<>();
+            for (Path c : components) {
+                members.add(Component.load(Bundle.open(c), manager.newSubManager()));
+            }
+            TeacherTrainer.setMembersTrainable(members, config.tunesMembers());
+            FusionNet fusion = FusionNet.create(config.fusion(), 3, 10, 256, config.layers());
+            fusion.initialize(manager);
+            ConditionalAdversary adversary = new ConditionalAdversary(256, 10, false);
+            adversary.initialize(manager);
+            NesterovSgd sgd = new NesterovSgd(manager, 0.9f, 5e-4f, TeacherTrainer.parameterGroups(fusion, adversary.block(), members, config));
+            Map<Parameter, float[]> before = new HashMap<>();
+            members.forEach(c -> c.net().getParameters().values().forEach(p -> before.put(p, p.getArray().toFloatArray())));
+            TeacherStep step = new TeacherStep(config, members, fusion, adversary, new ParameterStore(manager, false),
+                    new DomainLoader(source, members.get(0).inputSpec(), true, 0),
+                    new DomainLoader(target.withoutLabels(), members.get(0).inputSpec(), true, 1));
+            try (NDManager scratch = manager.newSubManager()) {
+                try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                    collector.backward(step.loss(scratch, 0, 0.5));
+                }
+                sgd.step(0.01f, scratch);
+            }
+            boolean moved = false;
+            for (Component c : members) {
+                for (Parameter p : c.net().getParameters().values()) {
+                    if (p.getType() == Parameter.Type.WEIGHT) {
+                        moved |= !java.util.Arrays.equals(p.getArray().toFloatArray(), before.get(p));
+                    }
+                }
+            }
+            return moved;
+        }
+    }
+
+    @Test
+    void membersStayFrozenByDefaultAndLearnWithAMemberLearningRate() {
+        assertThat(membersMoveInOneStep(0f)).as("frozen members").isFalse();
+        assertThat(membersMoveInOneStep(0.1f)).as("members at 0.1× the rate").isTrue();
+    }
+
+    /**
+     * Every lever at once and an iterate chosen by EnsV, trained twice: on the labelled target, and on the same
+     * images with their labels permuted. The choice (iterates, scores, selected) must be identical, because
+     * nothing that chooses reads a label; only the oracle figures, which do, may differ.
+     */
+    @Test
+    void leversAndSelectionTrainAndTheChoiceIgnoresTargetLabels() {
+        // Global gates: the gated fusion with the fewest weights, so that this stays quick; the levers act alike on IMED.
+        TeacherConfig config = TeacherConfig.defaults(components, "syn", "mnist5k").toBuilder().fusion(FusionKind.GLOBAL)
+                .layers(1).iterations(6).batchSize(8)
+                .memberDropout(0.3f).infoMaxWeight(0.1f).pseudoLabelWeight(0.1f).pseudoLabelThreshold(0.5f)
+                .gateBalanceWeight(0.1f).memberLrScale(0.1f)
+                .selection(dev.imed.fusion.selection.SelectionCriterion.ENSV).selectEvery(2).build();
+        Bundle labelled = TeacherTrainer.train(config, source, target, dir.resolve("levers"));
+        int[] order = IntStream.range(0, target.size()).map(i -> (i * 37 + 11) % target.size()).toArray();
+        byte[][] pixels = new byte[target.size()][];
+        int[] permuted = new int[target.size()];
+        for (int i = 0; i < target.size(); i++) {
+            pixels[i] = target.gray(i);
+            permuted[i] = target.label(order[i]);
+        }
+        InMemoryDomain shuffled = new InMemoryDomain(target.name(), target.classNames(), target.side(), pixels, permuted);
+        Bundle relabelled = TeacherTrainer.train(config, source, shuffled, dir.resolve("levers-permuted"));
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> choice = (Map<String, Object>) labelled.manifest().training().get("selection");
+        assertThat(choice).containsEntry("criterion", "ensv").containsEntry("iterations", List.of(2L, 4L, 6L))
+                .containsKeys("scores", "selected", "final");
+        assertThat(relabelled.manifest().training().get("selection")).isEqualTo(choice);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> report = (Map<String, Object>) labelled.manifest().metrics().get("selection");
+        assertThat(report).containsKeys("accuracy", "selectedAccuracy", "finalAccuracy", "oracle", "oracleAccuracy");
+        assertThat(relabelled.manifest().metrics().get("selection")).isNotEqualTo(report);
+
+        // The tuned members travel inside the teacher's bundle; the teacher reloads with them and measures what it recorded.
+        assertThat(dir.resolve("levers").resolve("members").resolve("member0").resolve("manifest.json")).exists();
+        assertThat(labelled.manifest().lineage().get("component0")).isNotEqualTo(Bundle.open(components.get(0)).sha256());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> metrics = (Map<String, Object>) labelled.manifest().metrics().get("target");
+        assertThat(metrics).containsKeys("headroom", "entropyWeightedAccuracy");
+        try (Teacher teacher = Teacher.load(labelled.dir())) {
             assertThat(dev.imed.core.model.Evaluation.evaluate(teacher, target).accuracy())
                     .isCloseTo(((Number) metrics.get("accuracy")).doubleValue(), org.assertj.core.api.Assertions.within(0.01));
         }
