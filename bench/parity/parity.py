@@ -39,7 +39,10 @@ VARIANTS = {
 }
 # Paired variants: the same change, both sides starting from imed's first parameters; the imed run is the
 # unpaired variant's own (same seed, same draws), so only the twin trains again.
-PAIRED = {"paired": "unpaired", "paired-dann-weight-1": "dann-weight-1"}
+PAIRED = {"paired": "unpaired", "paired-dann-weight-1": "dann-weight-1", "perturbed": "unpaired"}
+# The chaos floor (run with --side twin): the paired twin again, its first parameters moved by 1e-6 relative
+# noise. How far that alone moves a run is how far apart two correct implementations can end.
+PERTURBED = {"perturbed": 1e-6}
 # The teacher and the student are trained in the unpaired design only: each side fuses its own members.
 ENSEMBLE_VARIANT = "unpaired"
 SINGLE_THREAD = "-Dai.djl.pytorch.num_threads=1 -Dai.djl.pytorch.num_interop_threads=1 -Dimed.quiet=true"
@@ -95,12 +98,15 @@ def component_run(work, data, side, task, method, seed, iterations, variant):
     source, target = (os.path.join(data, d) for d in task)
     imed_args, twin_args = VARIANTS[PAIRED.get(variant, variant)]
     if variant in PAIRED:
-        shared = os.path.join(work, variant, "imed", slug(task), method, "seed%d" % seed, "initial-parameters.npz")
+        shared = os.path.join(work, "paired" if variant in PERTURBED else variant, "imed", slug(task), method,
+                              "seed%d" % seed, "initial-parameters.npz")
         if side == "imed":
             imed_args = imed_args + ["--save-initial-parameters", shared]
         else:
             wait_for(shared, "imed's first parameters")
             twin_args = twin_args + ["--initial-parameters", shared]
+            if variant in PERTURBED:
+                twin_args = twin_args + ["--perturb-initial", str(PERTURBED[variant])]
     started = time.time()
     reusable = os.path.join(work, PAIRED.get(variant, variant), "imed", slug(task), method, "seed%d" % seed, "result.json")
     if variant in PAIRED and side == "imed" and os.path.exists(reusable):
@@ -226,7 +232,7 @@ def fmt(mean, sd):
 
 def table(rows, first_header):
     lines = ["| %s | imed | twin (PyTorch) | Δ imed − twin | rule | holds |" % first_header,
-             "|---|---:|---:|---:|---|:---:|"]
+             "|---" * (first_header.count("|") + 1) + "|---:|---:|---:|---|:---:|"]
     for r in rows:
         if "difference" in r:
             lines.append("| %s | %s | %s | %+.1f | %s | %s |" % (r["key"], fmt(r["imedMean"], r["imedSd"]),
@@ -281,6 +287,52 @@ def ensemble_curves_table(work, task, seeds, budgets):
                 means.append("%.3f" % statistics.mean(vals) if vals else "—")
             lines.append("| %s (%d its) | %s | %s |" % (model, iterations, side, " | ".join(means)))
     return lines
+
+
+def adaptation_pays(rows, tasks):
+    """Each UDA method against both source-only baselines, per side: on every task's mean against tllib's
+    source-only, and on the mean over the tasks against the shared-BatchNorm one."""
+    means = {(r["task"], r["method"], side): r[side + "Mean"] for r in rows if "difference" in r for side in ("imed", "twin")}
+    names = ["%s→%s" % t for t in tasks]
+    lines = []
+    for method in ("dann", "cdan", "mcc"):
+        for side in ("imed", "twin"):
+            try:
+                beats = sum(means[(t, method, side)] > means[(t, "source-only", side)] for t in names)
+                over = statistics.mean(means[(t, method, side)] for t in names)
+                shared = statistics.mean(means[(t, "source-only-shared-bn", side)] for t in names)
+            except KeyError:
+                continue
+            lines.append("| %s | %s | %d of %d | %.1f | %.1f | %s |" % (method, side, beats, len(names), over, shared,
+                                                                      "yes" if over > shared else "**no**"))
+    if not lines:
+        return []
+    return ["", "Adaptation pays: tasks where the method's mean beats `source-only`'s, and its mean over the tasks against "
+            "`source-only-shared-bn`'s:", "", "| method | side | beats source-only | mean over tasks | shared-BN source-only | beats it |",
+            "|---|---|---:|---:|---:|:---:|"] + lines
+
+
+def chaos_floor_section(work, tasks, methods, seeds, results):
+    """Cells where the twin also ran from its paired first parameters moved by 1e-6: how far apart that
+    alone puts two runs of one implementation, beside how far apart imed and the twin end."""
+    lines = []
+    for task in tasks:
+        for method in methods:
+            paths = [os.path.join(work, "perturbed", "twin", slug(task), method, "seed%d" % s, "result.json") for s in range(seeds)]
+            if not all(os.path.exists(p) for p in paths):
+                continue
+            moved = [json.load(open(p))["targetAccuracy"] for p in paths]
+            twin = [results[("twin", task, method, s)]["targetAccuracy"] for s in range(seeds)]
+            imed = [results[("imed", task, method, s)]["targetAccuracy"] for s in range(seeds)]
+            lines.append("| %s→%s | %s | %s | %s | %s | %.1f | %.1f |" % (
+                task[0], task[1], method, fmt(*mean_sd(imed)), fmt(*mean_sd(twin)), fmt(*mean_sd(moved)),
+                statistics.mean(abs(a - b) for a, b in zip(moved, twin)), statistics.mean(abs(a - b) for a, b in zip(imed, twin))))
+    if not lines:
+        return []
+    return ["", "Chaos floor: the twin again from the same first parameters moved by 1e-6 (relative), `--variant perturbed "
+            "--side twin`. Per-seed |Δ| is the mean over seeds of how far apart the two runs of a seed end:", "",
+            "| task | method | imed | twin | twin, moved by 1e-6 | per-seed \\|twin′ − twin\\| | per-seed \\|imed − twin\\| |",
+            "|---|---|---:|---:|---:|---:|---:|"] + lines
 
 
 def curves_table(results, tasks, methods, seeds, iterations):
@@ -407,7 +459,8 @@ def main():
 
     os.makedirs(args.out, exist_ok=True)
     suffix = "" if args.variant == "paired" else "-" + args.variant
-    command = "/usr/bin/python3 bench/parity/parity.py " + " ".join(sys.argv[1:])
+    # --report-only re-reads the runs the same command trains (and resumes): record that command.
+    command = "/usr/bin/python3 bench/parity/parity.py " + " ".join(a for a in sys.argv[1:] if a != "--report-only")
     report = {"schema": "imed.parity/1", "command": command, "variant": args.variant, "iterations": args.iterations,
               "seeds": args.seeds, "teacherIterations": args.teacher_iterations, "studentIterations": args.student_iterations,
               "cells": rows, "ensemble": ensemble_rows, "meanAbsoluteDifference": mean_abs,
@@ -426,6 +479,7 @@ def main():
     lines += ["", "Mean |Δ| over the %d complete cells: %s; mean signed Δ: %s." % (
         len(complete), "—" if mean_abs is None else "%.2f" % mean_abs,
         "—" if mean_signed is None else "%+.2f" % mean_signed)]
+    lines += adaptation_pays(rows, tasks)
     lines += ["", "Training loss (mean over seeds; each point averages the 250 iterations before it):", ""]
     lines += curves_table(results, tasks, methods, args.seeds, args.iterations)
     if ensemble_rows:
@@ -435,6 +489,8 @@ def main():
         lines += ["", "Their training loss (mean over seeds; each point averages the eighth of the run before it):", ""]
         lines += ensemble_curves_table(args.work, ensemble_task, args.seeds,
                                        [("teacher", args.teacher_iterations), ("student", args.student_iterations)])
+    if args.variant == "paired":
+        lines += chaos_floor_section(args.work, tasks, methods, args.seeds, results)
     if failures:
         lines += ["", "Failed runs:", ""] + ["- " + f for f in failures]
     findings = os.path.join(args.out, "findings.md")

@@ -34,7 +34,7 @@ RANDOM_MAP_DIM = 1024     # MultilinearMap.RANDOM_DIM
 MCC_TEMPERATURE = 2.5     # Mcc.TEMPERATURE
 EVAL_BATCH = 256
 STARTED = time.perf_counter()
-CURVE_EVERY = 50
+CURVE_EVERY = int(os.environ.get("TWIN_CURVE_EVERY", "50"))  # 1: every step, to follow two paired runs apart
 IMAGE_EXTENSIONS = {"jpg", "jpeg", "png", "bmp", "gif"}
 
 # TrainingLoop's skipping rules.
@@ -249,6 +249,16 @@ def load_initial_parameters(modules, path):
                 raise SystemExit("%s: entry %s has shape %s, the network's %d-th tensor %s"
                                  % (path, sorted(saved.files)[i], a.shape, i, tuple(t.shape)))
             t.copy_(torch.from_numpy(a))
+
+
+def perturb(modules, relative, seed):
+    """Multiplies every parameter by (1 + relative * N(0, 1)), from its own generator: a run this close to
+    another shows how far float-level differences alone carry a training run (the chaos floor)."""
+    generator = torch.Generator().manual_seed(1_000_003 + seed)
+    with torch.no_grad():
+        for m in modules:
+            for p in m.parameters():
+                p.mul_(1.0 + relative * torch.randn(p.shape, generator=generator))
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -506,6 +516,7 @@ def base_result(kind, method, args, source, target):
     return {"side": "pytorch", "kind": kind, "method": method, "source": source.name, "target": target.name,
             "sourceDir": source.root, "targetDir": target.root, "seed": args.seed, "iterations": args.iterations,
             "init": args.init, "initialParameters": getattr(args, "initial_parameters", None),
+            "perturbInitial": getattr(args, "perturb_initial", 0.0),
             "grlSchedule": args.grl_schedule, "lr": args.lr, "batchSize": args.batch_size,
             "weightDecay": args.weight_decay, "torch": torch.__version__}
 
@@ -534,6 +545,8 @@ def cmd_component(args):
     modules = [net] + methods
     if args.initial_parameters:
         load_initial_parameters(modules, args.initial_parameters)
+    if args.perturb_initial:
+        perturb(modules, args.perturb_initial, args.seed)
     params = [p for m in modules for p in m.parameters() if p.requires_grad]
     optimizer = make_optimizer(params, args)
     source_loader, target_loader = Loader(len(source), args.seed), Loader(len(target), args.seed + 1)
@@ -886,6 +899,8 @@ def main(argv=None):
     p.add_argument("--method", required=True)
     p.add_argument("--trade-off", type=float, default=1.0, help="multiplies each adaptation loss's own weight")
     p.add_argument("--dann-weight", type=float, default=0.1, help="DANN's own weight (Dann.weight())")
+    p.add_argument("--perturb-initial", type=float, default=0.0, metavar="EPS",
+                   help="multiply the first parameters by (1 + EPS * N(0, 1)): measures the chaos floor")
     p.add_argument("--initial-parameters", help="start from imed's first parameters (an .npz written by "
                    "`imed train component --save-initial-parameters`) instead of drawing them: a paired run")
     common(p, 2000)
