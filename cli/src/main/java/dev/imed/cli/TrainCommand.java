@@ -56,12 +56,15 @@ final class TrainCommand {
         @Option(names = "--init", defaultValue = "pytorch", description = "first weights of convolutions and linear layers: "
                 + "pytorch (U(±1/√fan_in), PyTorch's defaults) or djl (N(0, 2/fan_in), zero biases) (default: ${DEFAULT-VALUE})")
         String init;
+        @picocli.CommandLine.Mixin
+        PreprocessingOptions preprocessing;
 
         @Override
         public Integer call() {
             ComponentConfig config = ComponentConfig.digits(method, source, target).withBackbone(backbone)
                     .withIterations(iterations).withSeed(seed).withLr(lr).withBatchSize(batch).withTradeOff(tradeOff)
-                    .withWeightDecay(weightDecay).withInit(dev.imed.core.init.Initialization.parse(init));
+                    .withWeightDecay(weightDecay).withInit(dev.imed.core.init.Initialization.parse(init))
+                    .withPreprocessing(preprocessing.resolve(backbone));
             Bundle bundle = ComponentTrainer.train(config, out);
             System.out.println("component bundle: " + bundle.dir());
             Object target = bundle.manifest().metrics().get("target");
