@@ -25,6 +25,7 @@ import dev.imed.streaming.engine.TaskThreads;
 import dev.imed.streaming.sink.JsonLines;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,6 +36,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Images per second of the stream job against the same teacher in a plain batched loop over the same
@@ -51,13 +54,18 @@ import java.util.stream.Stream;
  * on how good they are).
  */
 public final class StreamBenchmark {
+    private static final Logger LOG = LoggerFactory.getLogger(StreamBenchmark.class);
     private StreamBenchmark() {}
 
     /** One measured configuration. */
     public record Result(String name, int parallelism, boolean distill, long images, double imagesPerSecond,
                          double wallSeconds) {}
 
-    public static void main(String[] args) throws Exception {
+    /**
+     * Runs the benchmark and writes its table to {@code report} ({@code imed bench stream} gives standard
+     * output) and {@code bench.json} under the work directory; each configuration's result is logged as it ends.
+     */
+    public static void run(String[] args, PrintStream out) throws Exception {
         Map<String, String> options = options(args);
         Path work = Path.of(options.getOrDefault("work", "target/stream-bench")).toAbsolutePath();
         int images = Integer.parseInt(options.getOrDefault("images", "3000"));
@@ -74,7 +82,7 @@ public final class StreamBenchmark {
         InMemoryDomain mnist = DigitDomains.open("mnist5k");
         DomainExport.export(mnist.subset("bench", IntStream.range(0, Math.min(images, mnist.size())).toArray()), input);
         List<Path> files = files(input);
-        System.out.printf(Locale.ROOT, "%d files, teacher %s, batch %d%n", files.size(), teacher, batch);
+        out.printf(Locale.ROOT, "%d files, teacher %s, batch %d%n", files.size(), teacher, batch);
 
         int rounds = Integer.parseInt(options.getOrDefault("rounds", "3"));
         // Warm-ups, then rounds that alternate the plain loop and every job configuration, so that
@@ -96,15 +104,15 @@ public final class StreamBenchmark {
         }
 
         double plain = median(byName.get("plain loop"), Result::imagesPerSecond);
-        System.out.println();
-        System.out.printf(Locale.ROOT, "median of %d rounds, %d images, batch %d, %d cores%n", rounds, files.size(), batch,
+        out.println();
+        out.printf(Locale.ROOT, "median of %d rounds, %d images, batch %d, %d cores%n", rounds, files.size(), batch,
                 Runtime.getRuntime().availableProcessors());
-        System.out.printf(Locale.ROOT, "%-34s %10s %8s %9s   %s%n", "run", "images/s", "× plain", "wall s", "images/s per round");
+        out.printf(Locale.ROOT, "%-34s %10s %8s %9s   %s%n", "run", "images/s", "× plain", "wall s", "images/s per round");
         Map<String, Object> medians = new LinkedHashMap<>();
         for (Map.Entry<String, List<Result>> e : byName.entrySet()) {
             double rate = median(e.getValue(), Result::imagesPerSecond);
             double wall = median(e.getValue(), Result::wallSeconds);
-            System.out.printf(Locale.ROOT, "%-34s %10.1f %8.2f %9.1f   %s%n", e.getKey(), rate, rate / plain, wall,
+            out.printf(Locale.ROOT, "%-34s %10.1f %8.2f %9.1f   %s%n", e.getKey(), rate, rate / plain, wall,
                     e.getValue().stream().map(r -> String.format(Locale.ROOT, "%.0f", r.imagesPerSecond())).toList());
             medians.put(e.getKey(), Map.of("imagesPerSecond", rate, "ratioToPlainLoop", rate / plain, "wallSeconds", wall));
         }
@@ -117,7 +125,7 @@ public final class StreamBenchmark {
         report.put("medians", medians);
         report.put("runs", byName);
         Json.writeFile(work.resolve("bench.json"), report);
-        System.out.println("written " + work.resolve("bench.json"));
+        out.println("written " + work.resolve("bench.json"));
     }
 
     private static double median(List<Result> results, java.util.function.ToDoubleFunction<Result> value) {
@@ -180,7 +188,7 @@ public final class StreamBenchmark {
         }
         double rate = last > first ? afterFirst / ((last - first) / 1e9) : 0;
         Result result = new Result(name, 1, false, files.size(), rate, (System.nanoTime() - began) / 1e9);
-        System.out.println(result);
+        LOG.info("{}", result);
         return result;
     }
 
@@ -193,7 +201,7 @@ public final class StreamBenchmark {
         StreamSummary summary = StreamJob.run(config);
         Result result = new Result("job p=" + parallelism + (student != null ? " + online distillation" : ", labels only") + suffix,
                 parallelism, student != null, summary.labelled(), summary.labellingImagesPerSecond(), summary.seconds());
-        System.out.println(result);
+        LOG.info("{}", result);
         return result;
     }
 
