@@ -111,8 +111,9 @@ final class BenchCommand {
 
         @Override
         public Integer call() throws Exception {
-            dev.imed.deploy.bench.ServeBenchmark.main(new String[] {Integer.toString(requests), Integer.toString(rounds)});
-            return 0;
+            int failedRequests = dev.imed.deploy.bench.ServeBenchmark.run(
+                    new String[] {Integer.toString(requests), Integer.toString(rounds)}, System.out);
+            return failedRequests > 0 ? 1 : 0;
         }
     }
 
@@ -159,7 +160,7 @@ final class BenchCommand {
             } else if (teacher != null || student != null) {
                 throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "give both --teacher and --student, or neither");
             }
-            dev.imed.streaming.bench.StreamBenchmark.main(args.toArray(new String[0]));
+            dev.imed.streaming.bench.StreamBenchmark.run(args.toArray(new String[0]), System.out);
             return 0;
         }
     }

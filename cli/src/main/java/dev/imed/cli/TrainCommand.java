@@ -61,12 +61,15 @@ final class TrainCommand {
                 + "parameters (after --init) to FILE as NumPy .npz, so another implementation can start from the same weights "
                 + "(bench/parity's paired runs)")
         Path initialParameters;
+        @picocli.CommandLine.Mixin
+        PreprocessingOptions preprocessing;
 
         @Override
         public Integer call() {
             ComponentConfig config = ComponentConfig.digits(method, source, target).withBackbone(backbone)
                     .withIterations(iterations).withSeed(seed).withLr(lr).withBatchSize(batch).withTradeOff(tradeOff)
-                    .withWeightDecay(weightDecay).withInit(dev.imed.core.init.Initialization.parse(init));
+                    .withWeightDecay(weightDecay).withInit(dev.imed.core.init.Initialization.parse(init))
+                    .withPreprocessing(preprocessing.resolve(backbone));
             Bundle bundle = ComponentTrainer.train(config, Domains.open(source),
                     Domains.open(target), out, initialParameters);
             System.out.println("component bundle: " + bundle.dir());

@@ -35,6 +35,22 @@ class CommandErrorsTest {
     }
 
     @Test
+    void trainComponentRefusesABadPreprocessingNamingIt(@TempDir Path dir) {
+        String out = dir.resolve("c").toString();
+        String script = "torchscript:" + dir.resolve("net.pt");
+        assertBadInput(run("train", "component", "--method", "mcc", "--backbone", script, "--crop", "0", "--source", "uci1797",
+                "--target", "uci1797", "--out", out), "imed train component: --crop must be 1..4096 pixels, got 0");
+        assertBadInput(run("train", "component", "--method", "mcc", "--backbone", script, "--mean", "0.5,0.5", "--source", "uci1797",
+                "--target", "uci1797", "--out", out), "--mean needs 3 values (R,G,B) or 1 for all channels, got 2: 0.5,0.5");
+        assertBadInput(run("train", "component", "--method", "mcc", "--backbone", script, "--std", "58.4,57.1,57.4", "--source",
+                "uci1797", "--target", "uci1797", "--out", out), "--std 58.4 must be above 0 and at most 1");
+        assertBadInput(run("train", "component", "--method", "mcc", "--backbone", script, "--mean", "a,b,c", "--source", "uci1797",
+                "--target", "uci1797", "--out", out), "--mean", "'a'");
+        assertBadInput(run("train", "component", "--method", "mcc", "--resize", "32", "--no-pool", "--source", "uci1797",
+                "--target", "uci1797", "--out", out), "--resize, --no-pool: backbone lenet has a fixed input (28×28)", "torchscript:FILE");
+    }
+
+    @Test
     void trainTeacherRefusesAnUnknownFusion(@TempDir Path dir) {
         assertBadInput(run("train", "teacher", "--components", "a", "b", "--source", "syn", "--target", "mnist5k",
                 "--out", dir.resolve("t").toString(), "--fusion", "attention"), "unknown fusion 'attention'", "imed");

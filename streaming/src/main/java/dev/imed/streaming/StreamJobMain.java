@@ -25,6 +25,7 @@ import org.apache.flink.util.ParameterTool;
 public final class StreamJobMain {
     private StreamJobMain() {}
 
+    /** The job jar's command line (what {@code flink run} starts): like a CLI command, it reports on standard output. */
     public static void main(String[] args) throws Exception {
         ParameterTool params = ParameterTool.fromArgs(args);
         StreamConfig config = parse(params);

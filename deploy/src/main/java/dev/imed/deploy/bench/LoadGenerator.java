@@ -143,6 +143,7 @@ public final class LoadGenerator {
         double[] server = Arrays.stream(serverMs, 0, count).filter(v -> !Double.isNaN(v)).sorted().toArray();
         double serverP50 = server.length == 0 ? Double.NaN : server[(int) Math.round(0.5 * (server.length - 1))];
         double seconds = (end - (measuredStart.get() == 0 ? start : measuredStart.get())) / 1e9;
+        // The client runs in its own process: this line on its standard output is how the benchmark reads the result.
         System.out.println(new Result(count, errors.get(), seconds, count / seconds,
                 percentile(sorted, 0.50), percentile(sorted, 0.90), percentile(sorted, 0.99), serverP50).line());
     }

@@ -14,6 +14,7 @@ import dev.imed.distill.student.Student;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +27,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Measures what serving costs and what batching buys, for a digits student:
@@ -50,13 +53,18 @@ import java.util.stream.Stream;
  * </pre>
  */
 public final class ServeBenchmark {
+    private static final Logger LOG = LoggerFactory.getLogger(ServeBenchmark.class);
     private static final int CONCURRENCY = 16;
     private static final int MAX_SECONDS = 120;
     private static final int DEFAULT_ROUNDS = 5;
 
     private ServeBenchmark() {}
 
-    public static void main(String[] args) throws Exception {
+    /**
+     * Runs the benchmark and writes its report to {@code report} (the caller's choice: {@code imed bench serve}
+     * gives standard output); each round's figures are logged as it ends. Returns the number of failed requests.
+     */
+    public static int run(String[] args, PrintStream report) throws Exception {
         // One intra-op thread: on a small machine shared with the HTTP threads and the client, PyTorch's
         // second OpenMP thread mostly waits at barriers for a core (p50 of a forward pass: ~1 ms → 100+ ms).
         // The same setting applies to the raw baseline and to the server. Override with -D to compare.
@@ -87,7 +95,7 @@ public final class ServeBenchmark {
                  InferenceServer unbatchedServer = InferenceServer.start(config(registryDir, 1, 0))) {
                 int singleRequests = Math.max(300, requests / 6);
                 floor = runClient(batchedServer, 1, singleRequests, 200, "live");
-                System.out.println("HTTP floor, GET /v2/health/live: " + floor.line());
+                LOG.info("HTTP floor, GET /v2/health/live: {}", floor.line());
                 double[] before = serverTotals(batchedServer);
                 single = load(batchedServer, 1, singleRequests, 200);
                 double[] after = serverTotals(batchedServer);
@@ -95,7 +103,7 @@ public final class ServeBenchmark {
                 errors += floor.errors() + single.errors();
                 // An unmeasured round at concurrency 16 on each server first: the first measured round was
                 // otherwise always the slowest batched one (1.4× against 2.3–2.7× in the later rounds).
-                System.out.println("warm-up round, not measured:");
+                LOG.info("warm-up round, not measured:");
                 errors += load(batchedServer, CONCURRENCY, requests / 2, 300).errors();
                 errors += load(unbatchedServer, CONCURRENCY, requests / 2, 300).errors();
                 for (int round = 0; round < rounds; round++) {
@@ -110,34 +118,32 @@ public final class ServeBenchmark {
                     }
                     errors += batched.errors() + unbatched.errors();
                     perRound.add(new double[] {batched.throughput(), unbatched.throughput(), batched.p50Ms(), unbatched.p50Ms()});
-                    System.out.printf(Locale.ROOT, "round %d: batching speed-up %.2f×%n", round + 1,
-                            batched.throughput() / unbatched.throughput());
+                    LOG.info("round {}: batching speed-up {}×", round + 1,
+                            String.format(Locale.ROOT, "%.2f", batched.throughput() / unbatched.throughput()));
                 }
             }
 
-            System.out.println();
-            System.out.println("imed serve benchmark: student-cnn digits student, 28×28 PNG bodies, loopback, "
+            report.println();
+            report.println("imed serve benchmark: student-cnn digits student, 28×28 PNG bodies, loopback, "
                     + Runtime.getRuntime().availableProcessors() + " cores shared by server and client, PyTorch intra-op threads "
                     + System.getProperty("ai.djl.pytorch.num_threads"));
-            System.out.printf(Locale.ROOT, "raw in-process forward, 1 image:   p50 %.3f ms (in a batch of 16: %.3f ms per image)%n",
+            report.printf(Locale.ROOT, "raw in-process forward, 1 image:   p50 %.3f ms (in a batch of 16: %.3f ms per image)%n",
                     rawP50, rawPerImage16);
-            System.out.printf(Locale.ROOT, "HTTP floor, GET /v2/health/live:   p50 %.3f ms%n", floor.p50Ms());
-            System.out.printf(Locale.ROOT, "HTTP /v1/predict, concurrency 1:   p50 %.3f ms  p90 %.3f ms  p99 %.3f ms  (%d requests, %d errors)%n",
+            report.printf(Locale.ROOT, "HTTP floor, GET /v2/health/live:   p50 %.3f ms%n", floor.p50Ms());
+            report.printf(Locale.ROOT, "HTTP /v1/predict, concurrency 1:   p50 %.3f ms  p90 %.3f ms  p99 %.3f ms  (%d requests, %d errors)%n",
                     single.p50Ms(), single.p90Ms(), single.p99Ms(), single.requests(), single.errors());
-            System.out.printf(Locale.ROOT, "  of which in the server:          p50 %.3f ms (forward pass mean %.3f ms)%n",
+            report.printf(Locale.ROOT, "  of which in the server:          p50 %.3f ms (forward pass mean %.3f ms)%n",
                     single.serverP50Ms(), singleForwardMs);
-            System.out.printf(Locale.ROOT, "serving overhead at concurrency 1: %.3f ms over the raw forward pass%n", single.p50Ms() - rawP50);
+            report.printf(Locale.ROOT, "serving overhead at concurrency 1: %.3f ms over the raw forward pass%n", single.p50Ms() - rawP50);
             double[] ratios = perRound.stream().mapToDouble(r -> r[0] / r[1]).sorted().toArray();
-            System.out.printf(Locale.ROOT, "concurrency %d, maxBatch 32:       %s req/s  p50 %s ms%n", CONCURRENCY,
+            report.printf(Locale.ROOT, "concurrency %d, maxBatch 32:       %s req/s  p50 %s ms%n", CONCURRENCY,
                     range(perRound, 0, "%.0f"), range(perRound, 2, "%.1f"));
-            System.out.printf(Locale.ROOT, "concurrency %d, maxBatch 1:        %s req/s  p50 %s ms%n", CONCURRENCY,
+            report.printf(Locale.ROOT, "concurrency %d, maxBatch 1:        %s req/s  p50 %s ms%n", CONCURRENCY,
                     range(perRound, 1, "%.0f"), range(perRound, 3, "%.1f"));
-            System.out.printf(Locale.ROOT, "batching speed-up:                 median %.2f× over %d rounds (%.2f–%.2f×)%n",
+            report.printf(Locale.ROOT, "batching speed-up:                 median %.2f× over %d rounds (%.2f–%.2f×)%n",
                     ratios[ratios.length / 2], ratios.length, ratios[0], ratios[ratios.length - 1]);
-            System.out.println("errors: " + errors);
-            if (errors > 0) {
-                System.exit(1);
-            }
+            report.println("errors: " + errors);
+            return errors;
         } finally {
             deleteTree(registryDir);
         }
@@ -213,8 +219,8 @@ public final class ServeBenchmark {
         double[] before = serverTotals(server);
         LoadGenerator.Result result = runClient(server, concurrency, requests, warmup, "predict");
         double[] after = serverTotals(server);
-        System.out.printf(Locale.ROOT, "concurrency %d, maxBatch %d: %s (mean batch %.1f images)%n", concurrency,
-                server.config().maxBatch(), result.line(), (after[0] - before[0]) / Math.max(1, after[1] - before[1]));
+        LOG.info(String.format(Locale.ROOT, "concurrency %d, maxBatch %d: %s (mean batch %.1f images)", concurrency,
+                server.config().maxBatch(), result.line(), (after[0] - before[0]) / Math.max(1, after[1] - before[1])));
         return result;
     }
 

@@ -37,8 +37,7 @@ public final class Student extends BundledNet {
             throw new BundleException(bundle.dir() + ": is a " + m.kind() + " bundle, not a student");
         }
         try {
-            ComponentNet net = build(m.architectureString("backbone"), m.architectureInt("bottleneck"),
-                    m.classNames().size(), m.input(), manager);
+            ComponentNet net = build(m, manager);
             bundle.loadInto(net, manager);
             return new Student(bundle, manager, net);
         } catch (RuntimeException e) {
@@ -50,6 +49,11 @@ public final class Student extends BundledNet {
     /** Builds a student network: {@code student-cnn} for digits, {@code resnet18} or a TorchScript backbone for photos. */
     public static ComponentNet build(String backbone, int width, int classes, InputSpec spec, NDManager manager) {
         return ComponentNet.forBundle(backbone, width, classes, spec, manager);
+    }
+
+    /** Builds the network a student bundle's manifest describes, ready for its weights. */
+    public static ComponentNet build(Manifest manifest, NDManager manager) {
+        return ComponentNet.forBundle(manifest, manager);
     }
 
     /** The registry version, or 0 for a bundle outside a registry. */

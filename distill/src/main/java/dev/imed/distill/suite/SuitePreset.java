@@ -1,5 +1,7 @@
 package dev.imed.distill.suite;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.imed.ensemble.backbone.Preprocessing;
 import dev.imed.fusion.selection.SelectionCriterion;
 import dev.imed.fusion.teacher.TeacherConfig;
 import java.util.List;
@@ -45,24 +47,58 @@ public record SuitePreset(String name, String title, List<TaskSpec> tasks, Compo
      * @param iterations iterations per component
      * @param batchSize images per domain per step
      * @param lr base learning rate
+     * @param preprocessing how a TorchScript backbone's images are prepared and its output read (null: ImageNet's);
+     *     the teacher and the distilled student inherit it with the components' input spec
      */
     public record ComponentSettings(String backbone, String fallbackBackbone, List<String> members, List<String> baselines,
-                                    int iterations, int batchSize, float lr) {
+                                    int iterations, int batchSize, float lr,
+                                    @JsonInclude(JsonInclude.Include.NON_NULL) PreprocessingSettings preprocessing) {
         public ComponentSettings {
             members = members == null ? List.of() : List.copyOf(members);
             baselines = baselines == null ? List.of() : List.copyOf(baselines);
         }
 
         public ComponentSettings withIterations(int n) {
-            return new ComponentSettings(backbone, fallbackBackbone, members, baselines, n, batchSize, lr);
+            return new ComponentSettings(backbone, fallbackBackbone, members, baselines, n, batchSize, lr, preprocessing);
         }
 
         public ComponentSettings withBatchSize(int b) {
-            return new ComponentSettings(backbone, fallbackBackbone, members, baselines, iterations, b, lr);
+            return new ComponentSettings(backbone, fallbackBackbone, members, baselines, iterations, b, lr, preprocessing);
         }
 
         public ComponentSettings withMethods(List<String> newMembers, List<String> newBaselines) {
-            return new ComponentSettings(backbone, fallbackBackbone, newMembers, newBaselines, iterations, batchSize, lr);
+            return new ComponentSettings(backbone, fallbackBackbone, newMembers, newBaselines, iterations, batchSize, lr, preprocessing);
+        }
+
+        public ComponentSettings withBackbone(String newBackbone, String newFallback) {
+            return new ComponentSettings(newBackbone, newFallback, members, baselines, iterations, batchSize, lr, preprocessing);
+        }
+
+        public ComponentSettings withPreprocessing(PreprocessingSettings p) {
+            return new ComponentSettings(backbone, fallbackBackbone, members, baselines, iterations, batchSize, lr, p);
+        }
+    }
+
+    /**
+     * A TorchScript backbone's preprocessing as a preset writes it: every value may be left out, and then
+     * keeps ImageNet's ({@link Preprocessing#imagenetExcept}).
+     *
+     * @param resize shorter side before the centre crop, 0 to resize straight to the crop size
+     * @param crop side of the square centre crop
+     * @param mean per-channel mean (R, G, B), 0..1 scale
+     * @param std per-channel standard deviation (R, G, B), 0..1 scale
+     * @param pool whether a feature-map output is average-pooled (false: flattened)
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record PreprocessingSettings(Integer resize, Integer crop, List<Float> mean, List<Float> std, Boolean pool) {
+        /** The preprocessing these settings give, checked; an error names the bad value. */
+        public Preprocessing resolve() {
+            return Preprocessing.imagenetExcept(resize, crop, mean, std, pool);
+        }
+
+        /** Every value written out, as a report records what ran. */
+        public static PreprocessingSettings of(Preprocessing p) {
+            return new PreprocessingSettings(p.resize(), p.crop(), p.mean(), p.std(), p.pool());
         }
     }
 

@@ -97,6 +97,15 @@ public final class SuitePresets {
         require(c != null, where, "needs a components section");
         require(c.backbone() != null, where, "components.backbone is missing");
         requireBackbone(c.backbone(), where, "components");
+        if (c.preprocessing() != null) {
+            require(Backbones.takesPreprocessing(c.backbone()), where, "components.preprocessing applies to TorchScript backbones "
+                    + "(torchscript:FILE), not " + c.backbone());
+            try {
+                c.preprocessing().resolve();
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(where + ": components.preprocessing: " + e.getMessage());
+            }
+        }
         require(c.members().size() >= 2, where, "components.members needs at least 2 methods to fuse, got " + c.members());
         Set<String> methods = new HashSet<>();
         for (String m : concat(c.members(), c.baselines())) {

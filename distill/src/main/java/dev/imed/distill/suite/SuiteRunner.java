@@ -19,6 +19,8 @@ import dev.imed.distill.report.SuiteResults.TaskInfo;
 import dev.imed.distill.train.DistillConfig;
 import dev.imed.distill.train.DistillationLoss;
 import dev.imed.distill.train.Distiller;
+import dev.imed.ensemble.backbone.Backbones;
+import dev.imed.ensemble.backbone.Preprocessing;
 import dev.imed.ensemble.experiment.ComponentSweep;
 import dev.imed.ensemble.experiment.Task;
 import dev.imed.ensemble.method.Methods;
@@ -73,6 +75,8 @@ public final class SuiteRunner {
     private final Options options;
     private final Path work;
     private final String componentBackbone;
+    /** The components' preprocessing, null for their backbone's own. */
+    private final Preprocessing componentPreprocessing;
     private final String studentBackbone;
     private final List<String> notes = new ArrayList<>();
     private final Map<String, Domain> domains = new LinkedHashMap<>();
@@ -86,6 +90,7 @@ public final class SuiteRunner {
         this.work = options.work().toAbsolutePath().normalize();
         this.componentBackbone = backbone("components", preset.components().backbone(), preset.components().fallbackBackbone(),
                 "--backbone-weights");
+        this.componentPreprocessing = preprocessing(preset.components(), componentBackbone);
         this.studentBackbone = backbone("student", preset.student().backbone(), preset.student().fallbackBackbone(),
                 "--student-weights");
         for (SuitePreset.TaskSpec spec : preset.tasks()) {
@@ -199,7 +204,7 @@ public final class SuiteRunner {
             for (String method : methods()) {
                 ComponentConfig config = new ComponentConfig(method, componentBackbone, task.task().source(), task.task().target(),
                         c.iterations(), c.batchSize(), c.lr(), LR_GAMMA, MOMENTUM, WEIGHT_DECAY, 1f, seed, preset.checkpointEvery(),
-                        dev.imed.core.init.Initialization.PYTORCH);
+                        dev.imed.core.init.Initialization.PYTORCH, componentPreprocessing);
                 Path out = ComponentSweep.bundleDir(work, task.task(), config);
                 components.put(method, stage(plan, index++, progress, records, out,
                         () -> ComponentSweep.trainOrReuse(work, task.task(), config)));
@@ -422,9 +427,8 @@ public final class SuiteRunner {
 
     private Map<String, Object> settings() {
         SuitePreset resolved = preset
-                .withComponents(new SuitePreset.ComponentSettings(componentBackbone, null, preset.components().members(),
-                        preset.components().baselines(), preset.components().iterations(), preset.components().batchSize(),
-                        preset.components().lr()))
+                .withComponents(preset.components().withBackbone(componentBackbone, null).withPreprocessing(
+                        componentPreprocessing == null ? null : SuitePreset.PreprocessingSettings.of(componentPreprocessing)))
                 .withStudent(new SuitePreset.StudentSettings(studentBackbone, null, preset.student().iterations(),
                         preset.student().batchSize(), preset.student().lr()))
                 .withTasks(tasks.stream().map(t -> new SuitePreset.TaskSpec(t.spec().name(), t.task().source(), t.task().target())).toList());
@@ -440,6 +444,21 @@ public final class SuiteRunner {
             }
         });
         return out;
+    }
+
+    /**
+     * The preset's preprocessing for the components' backbone; none when it is not given, or when the
+     * fallback backbone, whose input imed fixes, stands in for a missing TorchScript file (a note says so).
+     */
+    private Preprocessing preprocessing(SuitePreset.ComponentSettings components, String backbone) {
+        if (components.preprocessing() == null) {
+            return null;
+        }
+        if (!Backbones.takesPreprocessing(backbone)) {
+            notes.add("The components' preprocessing was not used: " + backbone + " has a fixed input.");
+            return null;
+        }
+        return components.preprocessing().resolve();
     }
 
     private String backbone(String section, String template, String fallback, String option) {

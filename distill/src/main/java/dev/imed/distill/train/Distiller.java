@@ -22,6 +22,7 @@ import dev.imed.core.model.Evaluation;
 import dev.imed.core.transform.InputSpec;
 import dev.imed.distill.student.Student;
 import dev.imed.ensemble.backbone.Backbones;
+import dev.imed.ensemble.backbone.TorchScriptBackbone;
 import dev.imed.ensemble.component.ComponentNet;
 import dev.imed.ensemble.method.Losses;
 import dev.imed.ensemble.train.Checkpoint;
@@ -111,6 +112,9 @@ public final class Distiller {
 
             Map<String, Object> architecture = new LinkedHashMap<>();
             architecture.put("backbone", config.backbone().startsWith("torchscript:") ? "torchscript" : config.backbone());
+            if (student.backbone() instanceof TorchScriptBackbone torchScript) {
+                architecture.put(ComponentNet.POOL, torchScript.pools());
+            }
             architecture.put("bottleneck", student.width());
             architecture.put("parameters", ComponentTrainer.parameterCount(student));
             Map<String, Object> training = new LinkedHashMap<>(config.asMap());

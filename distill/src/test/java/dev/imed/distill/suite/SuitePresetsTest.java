@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.imed.distill.suite.SuitePreset.TaskSpec;
+import dev.imed.ensemble.backbone.Preprocessing;
 import dev.imed.fusion.selection.SelectionCriterion;
 import dev.imed.fusion.teacher.TeacherConfig;
 import java.io.IOException;
@@ -100,6 +101,32 @@ class SuitePresetsTest {
         Path dropAll = dir.resolve("drop-all.yaml");
         Files.writeString(dropAll, SuitePresets.builtInText("digits").replace("  lr: 0.01\n  # Levers", "  lr: 0.01\n  memberDropout: 1\n  # Levers"));
         assertThatThrownBy(() -> SuitePresets.load(dropAll)).hasMessageContaining("memberDropout");
+    }
+
+    @Test
+    void aPresetGivesTheTorchScriptBackboneItsOwnPreprocessing(@TempDir Path dir) throws IOException {
+        assertThat(SuitePresets.builtIn("office31").components().preprocessing()).isNull();
+        Path custom = dir.resolve("clip.yaml");
+        Files.writeString(custom, SuitePresets.builtInText("office31").replace("  fallbackBackbone: resnet50\n",
+                "  fallbackBackbone: resnet50\n  preprocessing: {crop: 160, mean: [0.481, 0.458, 0.408], std: [0.5], pool: false}\n"));
+        SuitePreset preset = SuitePresets.load(custom);
+        Preprocessing p = preset.components().preprocessing().resolve();
+        assertThat(List.of(p.resize(), p.crop())).containsExactly(183, 160);
+        assertThat(p.mean()).containsExactly(0.481f, 0.458f, 0.408f);
+        assertThat(p.std()).containsExactly(0.5f, 0.5f, 0.5f);
+        assertThat(p.pool()).isFalse();
+        Path again = dir.resolve("again.yaml");
+        Files.writeString(again, SuitePresets.toYaml(preset));
+        assertThat(SuitePresets.load(again)).isEqualTo(preset);
+
+        Path badCrop = dir.resolve("bad-crop.yaml");
+        Files.writeString(badCrop, Files.readString(custom).replace("crop: 160", "crop: -1"));
+        assertThatThrownBy(() -> SuitePresets.load(badCrop)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(badCrop + ": components.preprocessing: crop must be 1..4096 pixels, got -1");
+        Path digits = dir.resolve("digits.yaml");
+        Files.writeString(digits, SuitePresets.builtInText("digits").replace("  backbone: lenet\n", "  backbone: lenet\n  preprocessing: {crop: 32}\n"));
+        assertThatThrownBy(() -> SuitePresets.load(digits))
+                .hasMessage(digits + ": components.preprocessing applies to TorchScript backbones (torchscript:FILE), not lenet");
     }
 
     @Test

@@ -30,6 +30,19 @@ public interface BackboneFactory {
     /** The input the backbone expects (size, normalisation). */
     InputSpec inputSpec();
 
+    /**
+     * Whether users may give their own {@link Preprocessing}: true for networks exported elsewhere,
+     * which expect what their exporter fed them; false for those imed builds, whose input is fixed.
+     */
+    default boolean takesPreprocessing() {
+        return false;
+    }
+
+    /** A freshly built backbone that reads its output as {@code preprocessing} says (only asked if it takes one). */
+    default Block create(String argument, Preprocessing preprocessing, NDManager manager) {
+        return create(argument, manager);
+    }
+
     /** Whether it starts from pretrained weights (then it learns at a tenth of the rate). */
     default boolean pretrained() {
         return false;

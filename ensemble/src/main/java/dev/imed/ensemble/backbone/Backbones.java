@@ -32,9 +32,46 @@ public final class Backbones {
         return factory(name).create(argument(name), manager);
     }
 
+    /**
+     * A freshly built backbone whose output is read as {@code preprocessing} says; null means the
+     * backbone's own, and a backbone that takes none refuses one (see {@link #requirePreprocessingAllowed}).
+     */
+    public static Block create(String name, Preprocessing preprocessing, NDManager manager) {
+        if (preprocessing == null) {
+            return create(name, manager);
+        }
+        requirePreprocessingAllowed(name);
+        return factory(name).create(argument(name), preprocessing, manager);
+    }
+
     /** The input spec a backbone expects: digits for the digit CNNs, ImageNet's for the rest. */
     public static InputSpec inputSpecFor(String name) {
         return factory(name).inputSpec();
+    }
+
+    /** The input spec of a backbone fed as {@code preprocessing} says, or its own one for null. */
+    public static InputSpec inputSpecFor(String name, Preprocessing preprocessing) {
+        if (preprocessing == null) {
+            return inputSpecFor(name);
+        }
+        requirePreprocessingAllowed(name);
+        return preprocessing.inputSpec();
+    }
+
+    /** Whether users may give the backbone their own preprocessing ({@code torchscript:FILE}: yes; false for an unknown name). */
+    public static boolean takesPreprocessing(String name) {
+        return lookUp(name).map(BackboneFactory::takesPreprocessing).orElse(false);
+    }
+
+    /** Refuses a preprocessing for a backbone whose input imed fixes, naming the backbones that take one. */
+    public static void requirePreprocessingAllowed(String name) {
+        BackboneFactory factory = factory(name);
+        if (!factory.takesPreprocessing()) {
+            List<String> taking = REGISTRY.all().stream().filter(BackboneFactory::takesPreprocessing).map(BackboneFactory::usage).toList();
+            InputSpec own = factory.inputSpec();
+            throw new IllegalArgumentException("backbone " + name + " has a fixed input (" + own.height() + "×" + own.width()
+                    + "): preprocessing (resize, crop, mean, std, pool) applies to " + String.join(", ", taking) + " only");
+        }
     }
 
     /**

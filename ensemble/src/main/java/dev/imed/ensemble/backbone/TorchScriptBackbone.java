@@ -23,37 +23,51 @@ import java.nio.file.Path;
 
 /**
  * A backbone read from a TorchScript file, with its parameters trainable. Outputs of rank 4 (a
- * feature map) are globally average-pooled, so a network exported with or without its pooling works.
- * The module itself travels inside the bundle's weights, so a bundle does not need the original file.
+ * feature map) are globally average-pooled by default, so a network exported with or without its
+ * pooling works; without pooling ({@link Preprocessing#pool()} false) they are flattened, for networks
+ * whose spatial layout carries the information. The module itself travels inside the bundle's weights,
+ * so a bundle does not need the original file; whether it pools is in the manifest's architecture.
  */
 public final class TorchScriptBackbone extends AbstractBlock {
     private static final byte VERSION = 1;
 
     private final PtNDManager manager;
+    private final boolean pool;
     private PtSymbolBlock module;
     private long featureDim = -1;
+    /** The input shape {@link #featureDim} was probed with: without pooling the width depends on it. */
+    private Shape probedInput;
 
-    private TorchScriptBackbone(PtNDManager manager, PtSymbolBlock module) {
+    private TorchScriptBackbone(PtNDManager manager, PtSymbolBlock module, boolean pool) {
         super(VERSION);
         this.manager = manager;
         this.module = module;
+        this.pool = pool;
     }
 
-    /** Loads a TorchScript file for fine-tuning. */
+    /** Loads a TorchScript file for fine-tuning; a feature-map output is average-pooled. */
     public static TorchScriptBackbone load(Path file, NDManager manager) {
+        return load(file, manager, true);
+    }
+
+    /** Loads a TorchScript file for fine-tuning; a feature-map output is average-pooled if {@code pool}, else flattened. */
+    public static TorchScriptBackbone load(Path file, NDManager manager, boolean pool) {
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException(file + ": no such TorchScript file");
         }
         PtNDManager pt = requirePyTorch(manager);
         try {
             PtSymbolBlock block = JniUtils.loadModule(pt, file, true, new String[0], new String[0], true);
-            return new TorchScriptBackbone(pt, block);
+            return new TorchScriptBackbone(pt, block, pool);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(file + ": not a TorchScript module DJL can load: " + e.getMessage(), e);
         }
     }
 
-    /** {@code torchscript:FILE}: a user's exported network, pretrained, on ImageNet-normalised inputs. */
+    /**
+     * {@code torchscript:FILE}: a user's exported network, pretrained, on ImageNet-normalised inputs
+     * unless the user gives its own {@link Preprocessing}.
+     */
     @AutoService(BackboneFactory.class)
     public static final class Plugin implements BackboneFactory {
         @Override
@@ -77,8 +91,18 @@ public final class TorchScriptBackbone extends AbstractBlock {
         }
 
         @Override
+        public ai.djl.nn.Block create(String file, Preprocessing preprocessing, NDManager manager) {
+            return load(Path.of(file), manager, preprocessing.pool());
+        }
+
+        @Override
         public InputSpec inputSpec() {
-            return InputSpec.imagenet();
+            return Preprocessing.imagenet().inputSpec();
+        }
+
+        @Override
+        public boolean takesPreprocessing() {
+            return true;
         }
 
         @Override
@@ -87,9 +111,14 @@ public final class TorchScriptBackbone extends AbstractBlock {
         }
     }
 
-    /** An empty backbone whose module will come from a bundle's weights. */
-    public static TorchScriptBackbone forLoading(NDManager manager) {
-        return new TorchScriptBackbone(requirePyTorch(manager), null);
+    /** An empty backbone whose module will come from a bundle's weights; it pools a feature map if {@code pool}. */
+    public static TorchScriptBackbone forLoading(NDManager manager, boolean pool) {
+        return new TorchScriptBackbone(requirePyTorch(manager), null, pool);
+    }
+
+    /** Whether a feature-map output is average-pooled (else flattened). */
+    public boolean pools() {
+        return pool;
     }
 
     private static PtNDManager requirePyTorch(NDManager manager) {
@@ -102,7 +131,7 @@ public final class TorchScriptBackbone extends AbstractBlock {
     @Override
     protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray out = module.forward(store, inputs, training, params).head();
-        if (out.getShape().dimension() == 4) {
+        if (out.getShape().dimension() == 4 && pool) {
             // DJL's PyTorch engine averages over one axis at a time only.
             out = out.reshape(out.getShape().get(0), out.getShape().get(1), -1).mean(new int[] {2});
         } else if (out.getShape().dimension() != 2) {
@@ -113,10 +142,12 @@ public final class TorchScriptBackbone extends AbstractBlock {
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
-        if (featureDim < 0) {
+        Shape image = inputShapes[0].slice(1);
+        if (featureDim < 0 || !pool && !image.equals(probedInput)) {
             try (NDManager probe = manager.newSubManager()) {
-                NDArray x = probe.zeros(new Shape(2, inputShapes[0].get(1), inputShapes[0].get(2), inputShapes[0].get(3)));
+                NDArray x = probe.zeros(new Shape(2, image.get(0), image.get(1), image.get(2)));
                 featureDim = forwardInternal(new ParameterStore(probe, false), new NDList(x), false, null).head().getShape().get(1);
+                probedInput = image;
             }
         }
         return new Shape[] {new Shape(inputShapes[0].get(0), featureDim)};
@@ -161,5 +192,6 @@ public final class TorchScriptBackbone extends AbstractBlock {
         }
         module = loaded;
         featureDim = -1;
+        probedInput = null;
     }
 }

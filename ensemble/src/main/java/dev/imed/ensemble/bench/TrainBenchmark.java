@@ -59,7 +59,4 @@ public final class TrainBenchmark {
         }
     }
 
-    public static void main(String[] args) {
-        System.out.printf("DJL DANN digits: %.1f it/s%n", dannDigitsIterationsPerSecond(20, 200));
-    }
 }

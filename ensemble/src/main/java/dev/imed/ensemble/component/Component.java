@@ -45,7 +45,6 @@ public final class Component extends BundledNet {
 
     /** Rebuilds the (uninitialised-weights) network that a manifest describes. */
     static ComponentNet build(Manifest m, NDManager manager) {
-        return ComponentNet.forBundle(m.architectureString("backbone"), m.architectureInt("bottleneck"),
-                m.classNames().size(), m.input(), manager);
+        return ComponentNet.forBundle(m, manager);
     }
 }

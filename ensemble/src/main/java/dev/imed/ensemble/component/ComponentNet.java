@@ -13,6 +13,11 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.imed.core.bundle.BundleException;
+import dev.imed.core.bundle.Manifest;
+import dev.imed.core.transform.InputSpec;
+import dev.imed.ensemble.backbone.Backbones;
+import dev.imed.ensemble.backbone.TorchScriptBackbone;
 
 /**
  * backbone → bottleneck (Linear → {@code width}, BatchNorm, ReLU) → head (Linear → classes).
@@ -20,6 +25,8 @@ import ai.djl.util.PairList;
  */
 public final class ComponentNet extends AbstractBlock {
     public static final int BOTTLENECK = 256;
+    /** The manifest's architecture key that says whether a TorchScript backbone pools its feature map. */
+    public static final String POOL = "pool";
     private static final byte VERSION = 1;
 
     private final Block backbone;
@@ -78,12 +85,33 @@ public final class ComponentNet extends AbstractBlock {
      * Builds the network a bundle describes, ready for its weights: {@code backbone} is a backbone
      * name, or plain {@code torchscript} for a module that will come from the bundle's weights.
      */
-    public static ComponentNet forBundle(String backbone, int width, int classes, dev.imed.core.transform.InputSpec spec,
-                                         NDManager manager) {
+    public static ComponentNet forBundle(String backbone, int width, int classes, InputSpec spec, NDManager manager) {
+        return forBundle(backbone, true, width, classes, spec, manager);
+    }
+
+    /** The network a bundle's manifest describes (backbone, whether it pools, widths, classes, input), ready for its weights. */
+    public static ComponentNet forBundle(Manifest manifest, NDManager manager) {
+        return forBundle(manifest.architectureString("backbone"), pools(manifest), manifest.architectureInt("bottleneck"),
+                manifest.classNames().size(), manifest.input(), manager);
+    }
+
+    /**
+     * Whether the bundle's TorchScript backbone average-pools a feature map: {@code architecture.pool},
+     * true where it is absent (every bundle written before it could be switched off).
+     */
+    public static boolean pools(Manifest manifest) {
+        Object pool = manifest.architecture().get(POOL);
+        if (pool != null && !(pool instanceof Boolean)) {
+            throw new BundleException("manifest: architecture." + POOL + " must be true or false, got " + pool);
+        }
+        return pool == null || (Boolean) pool;
+    }
+
+    private static ComponentNet forBundle(String backbone, boolean pool, int width, int classes, InputSpec spec, NDManager manager) {
         boolean fromWeights = backbone.equals("torchscript");
         ComponentNet net = new ComponentNet(fromWeights
-                ? dev.imed.ensemble.backbone.TorchScriptBackbone.forLoading(manager)
-                : dev.imed.ensemble.backbone.Backbones.create(backbone, manager), width, classes);
+                ? TorchScriptBackbone.forLoading(manager, pool)
+                : Backbones.create(backbone, manager), width, classes);
         if (!fromWeights) {
             net.initialize(manager, DataType.FLOAT32, new Shape(1, 3, spec.height(), spec.width()));
         }

@@ -18,6 +18,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Trains (or reuses) one component per task, method and seed under a work directory, keyed by a hash
@@ -25,6 +27,7 @@ import java.util.function.Function;
  * free to rerun. Reports the target accuracy of every run.
  */
 public final class ComponentSweep {
+    private static final Logger LOG = LoggerFactory.getLogger(ComponentSweep.class);
     /** One finished run. */
     public record Run(Task task, String method, long seed, double accuracy, Path bundle) {}
 
@@ -61,7 +64,7 @@ public final class ComponentSweep {
                         runs.add(new Run(task, Methods.canonical(method), seed, targetAccuracy(bundle), bundle.dir()));
                     } catch (DivergedException e) {
                         // A diverged run is a result too: the table says so and the sweep goes on.
-                        System.err.println("imed: " + e.getMessage());
+                        LOG.warn("{}", e.getMessage());
                         runs.add(new Run(task, Methods.canonical(method), seed, Double.NaN, null));
                     }
                 }

@@ -21,6 +21,7 @@ import dev.imed.core.metrics.ConfusionMatrix;
 import dev.imed.core.model.Evaluation;
 import dev.imed.core.transform.InputSpec;
 import dev.imed.ensemble.backbone.Backbones;
+import dev.imed.ensemble.backbone.TorchScriptBackbone;
 import dev.imed.ensemble.component.Component;
 import dev.imed.ensemble.component.ComponentNet;
 import dev.imed.ensemble.method.Losses;
@@ -64,10 +65,11 @@ public final class ComponentTrainer {
         }
         String method = Methods.canonical(config.method());
         Engine.getInstance().setRandomSeed((int) config.seed());
-        InputSpec spec = Backbones.inputSpecFor(config.backbone());
+        InputSpec spec = Backbones.inputSpecFor(config.backbone(), config.preprocessing());
         int classes = source.numClasses();
         try (NDManager manager = NDManager.newBaseManager(Devices.preferred())) {
-            ComponentNet net = new ComponentNet(Backbones.create(config.backbone(), manager), ComponentNet.BOTTLENECK, classes);
+            ComponentNet net = new ComponentNet(Backbones.create(config.backbone(), config.preprocessing(), manager),
+                    ComponentNet.BOTTLENECK, classes);
             net.initialize(manager, DataType.FLOAT32, new Shape(1, 3, spec.height(), spec.width()));
             List<UdaMethod> methods = Methods.parse(method);
             List<Block> blocks = new ArrayList<>(List.of(net));
@@ -125,6 +127,9 @@ public final class ComponentTrainer {
 
             Map<String, Object> architecture = new LinkedHashMap<>();
             architecture.put("backbone", config.backbone().startsWith("torchscript:") ? "torchscript" : config.backbone());
+            if (net.backbone() instanceof TorchScriptBackbone torchScript) {
+                architecture.put(ComponentNet.POOL, torchScript.pools());
+            }
             architecture.put("bottleneck", net.width());
             architecture.put("parameters", parameterCount(net));
             Map<String, Object> training = new LinkedHashMap<>(config.asMap());

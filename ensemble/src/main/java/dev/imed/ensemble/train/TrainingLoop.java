@@ -7,6 +7,8 @@ import ai.djl.training.GradientCollector;
 import dev.imed.core.memory.ResidentMemory;
 import dev.imed.core.progress.Progress;
 import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The loop every trainer in imed runs: for a fixed iteration budget, compute the loss of one step
@@ -15,6 +17,7 @@ import java.util.Locale;
  * flat however long the run.
  */
 public final class TrainingLoop {
+    private static final Logger LOG = LoggerFactory.getLogger(TrainingLoop.class);
 
     /** Computes one step's loss; arrays must be created in (or attached to) {@code step}. */
     @FunctionalInterface
@@ -143,13 +146,13 @@ public final class TrainingLoop {
                 }
                 if (reason != null) {
                     skipped++;
-                    System.err.printf(Locale.ROOT, "%s: iteration %d skipped: %s%n", options.task(), it, reason);
+                    LOG.warn("{}: iteration {} skipped: {}", options.task(), it, reason);
                     if (++consecutiveSkipped >= MAX_CONSECUTIVE_SKIPPED && snapshot != null && rollBacks < MAX_ROLL_BACKS) {
                         // The weights themselves went bad: go back to the last good state and go on with new batches.
                         checkpoint.rollBack(snapshot);
                         rollBacks++;
                         consecutiveSkipped = 0;
-                        System.err.printf(Locale.ROOT, "%s: iteration %d: rolled back to iteration %d%n", options.task(), it, snapshotAt);
+                        LOG.warn("{}: iteration {}: rolled back to iteration {}", options.task(), it, snapshotAt);
                         continue;
                     }
                     if (consecutiveSkipped >= MAX_CONSECUTIVE_SKIPPED) {
@@ -173,7 +176,7 @@ public final class TrainingLoop {
                     rssStart = ResidentMemory.currentMb();
                 }
                 if (logEvery > 0 && (it + 1) % logEvery == 0) {
-                    System.err.printf(Locale.ROOT, "%s: iteration %d, RSS %.0f MiB%n", options.task(), it + 1, ResidentMemory.currentMb());
+                    LOG.info("{}: iteration {}, RSS {} MiB", options.task(), it + 1, Math.round(ResidentMemory.currentMb()));
                 }
                 if (options.checkpointEvery() > 0 && checkpoint != null && (it + 1) % options.checkpointEvery() == 0
                         && it + 1 < options.iterations()) {

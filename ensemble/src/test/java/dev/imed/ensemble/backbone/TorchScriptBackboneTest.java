@@ -117,6 +117,57 @@ class TorchScriptBackboneTest {
         }
     }
 
+    /**
+     * A component trained with its own preprocessing (a 12-pixel crop after resizing to 14, its own mean
+     * and std, no pooling) feeds the backbone images of that size, and its bundle keeps the preprocessing:
+     * reloaded, it is evaluated on images prepared the same way. The fixture returns its feature map
+     * [N, 8, H, W]; flattened, that is 8·H·W features, so the bottleneck's input width tells the size of
+     * the images the backbone saw, and a batch of any other size would not fit it.
+     */
+    @Test
+    void aComponentTrainedWithItsOwnPreprocessingIsFedAndEvaluatedThatWay(@TempDir Path dir) {
+        Path script = TorchScriptFixtures.copy(TorchScriptFixtures.FEATURE_MAP, dir);
+        Preprocessing preprocessing = Preprocessing.imagenetExcept(14, 12, List.of(0.4f, 0.45f, 0.5f), List.of(0.3f, 0.25f, 0.2f), false);
+        InMemoryDomain source = DigitDomains.open("syn:200:0");
+        InMemoryDomain target = TestDomains.mnistSubset(20);
+        ComponentConfig config = ComponentConfig.digits("dann", "syn:200:0", "mnist20")
+                .withBackbone("torchscript:" + script).withPreprocessing(preprocessing).withIterations(3).withBatchSize(4)
+                .withCheckpointEvery(0);
+        Bundle bundle = ComponentTrainer.train(config, source, target, dir.resolve("preprocessed"));
+
+        Bundle reopened = Bundle.open(bundle.dir());
+        InputSpec spec = reopened.manifest().input();
+        assertThat(List.of(spec.height(), spec.width(), spec.resize())).containsExactly(12, 12, 14);
+        assertThat(spec.mean()).containsExactly(0.4f, 0.45f, 0.5f);
+        assertThat(spec.std()).containsExactly(0.3f, 0.25f, 0.2f);
+        assertThat(reopened.manifest().architecture()).containsEntry("backbone", "torchscript").containsEntry(ComponentNet.POOL, false);
+        assertThat(reopened.manifest().training()).containsKey("preprocessing");
+
+        try (Component component = Component.load(bundle.dir())) {
+            assertThat(component.net().backbone()).isInstanceOf(TorchScriptBackbone.class)
+                    .satisfies(b -> assertThat(((TorchScriptBackbone) b).pools()).isFalse());
+            Shape bottleneckWeight = component.net().getParameters().stream()
+                    .filter(p -> p.getKey().contains("bottleneck") && p.getValue().getArray().getShape().dimension() == 2)
+                    .findFirst().orElseThrow().getValue().getArray().getShape();
+            assertThat(bottleneckWeight).isEqualTo(new Shape(ComponentNet.BOTTLENECK, 8 * 12 * 12));
+            assertThat(component.inputSpec()).usingRecursiveComparison().isEqualTo(preprocessing.inputSpec());
+            // Evaluation prepares the target from the bundle's spec: any other size would not fit the bottleneck.
+            assertThat(dev.imed.core.model.Evaluation.evaluate(component, target).total()).isEqualTo(20);
+        }
+    }
+
+    /** A bundle written before pooling could be switched off has no architecture.pool: it pools. */
+    @Test
+    void aManifestWithoutPoolMeansPooled() {
+        Manifest old = new Manifest(Manifest.FORMAT, "component", "dann", Map.of("backbone", "torchscript", "bottleneck", 256),
+                List.of("a"), InputSpec.imagenet(), Map.of(), 0, "s", "t", Map.of(), Map.of(), null, null, 0);
+        assertThat(ComponentNet.pools(old)).isTrue();
+        Manifest flattened = new Manifest(Manifest.FORMAT, "component", "dann",
+                Map.of("backbone", "torchscript", "bottleneck", 256, ComponentNet.POOL, false),
+                List.of("a"), InputSpec.imagenet(), Map.of(), 0, "s", "t", Map.of(), Map.of(), null, null, 0);
+        assertThat(ComponentNet.pools(flattened)).isFalse();
+    }
+
     /** A fine-tuned TorchScript component gives the same logits after a write and a reload without the .pt. */
     @Test
     void bundleRoundTripKeepsTheLogitsOfAFineTunedModule(@TempDir Path dir) throws Exception {

@@ -89,7 +89,4 @@ public final class TeacherBenchmark {
         }
     }
 
-    public static void main(String[] args) {
-        System.out.println(run(3, 256, 10).describe());
-    }
 }

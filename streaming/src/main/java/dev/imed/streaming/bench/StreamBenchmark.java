@@ -30,6 +30,7 @@ import dev.imed.streaming.engine.TaskThreads;
 import dev.imed.streaming.sink.JsonLines;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,6 +42,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Images per second of the stream job, in two modes; both alternate the configurations they compare
@@ -59,14 +62,13 @@ import java.util.stream.Stream;
  *       p=2 against p=1. The cluster is stopped at the end, on failure and on Ctrl-C.</li>
  * </ul>
  * <pre>
- * mvn -B -o -q -pl streaming -am compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
- * java -Dai.djl.offline=true -cp streaming/target/classes:$(cat streaming/target/cp.txt) dev.imed.streaming.bench.StreamBenchmark \
- *     [--mode embedded|cluster|all] [--teacher DIR --student DIR] [--images 3000] [--batch 32] [--rounds 3] [--work DIR]
+ * imed bench stream [--mode embedded|cluster|all] [--teacher DIR --student DIR] [--images 3000] [--batch-size 32] [--rounds 3] [--work DIR]
  * </pre>
  * Without {@code --teacher}/{@code --student} it trains throwaway ones first (speed does not depend
  * on how good they are).
  */
 public final class StreamBenchmark {
+    private static final Logger LOG = LoggerFactory.getLogger(StreamBenchmark.class);
     /** The share of the labels, by time, over which a cluster job's rate is measured: the middle. */
     static final int STEADY_PERCENT = 80;
     static final String PLAIN_LOOP = "plain loop";
@@ -83,7 +85,11 @@ public final class StreamBenchmark {
     /** What to measure. */
     public enum Mode { EMBEDDED, CLUSTER, ALL }
 
-    public static void main(String[] args) throws Exception {
+    /**
+     * Runs the benchmark and writes its tables and ratios to {@code out} ({@code imed bench stream} gives
+     * standard output) and {@code bench.json} under the work directory; each run's result is logged as it ends.
+     */
+    public static void run(String[] args, PrintStream out) throws Exception {
         Map<String, String> options = options(args);
         Mode mode = Mode.valueOf(options.getOrDefault("mode", "embedded").toUpperCase(Locale.ROOT));
         int cores = Runtime.getRuntime().availableProcessors();
@@ -113,7 +119,7 @@ public final class StreamBenchmark {
         InMemoryDomain mnist = DigitDomains.open("mnist5k");
         DomainExport.export(mnist.subset("bench", IntStream.range(0, Math.min(images, mnist.size())).toArray()), input);
         List<Path> files = files(input);
-        System.out.printf(Locale.ROOT, "%d files, teacher %s, batch %d, %d cores, mode %s%n", files.size(), teacher, batch, cores,
+        out.printf(Locale.ROOT, "%d files, teacher %s, batch %d, %d cores, mode %s%n", files.size(), teacher, batch, cores,
                 mode.name().toLowerCase(Locale.ROOT));
 
         Map<String, Object> report = new LinkedHashMap<>();
@@ -125,21 +131,21 @@ public final class StreamBenchmark {
         if (mode != Mode.CLUSTER) {
             Map<String, List<Result>> embedded = embedded(teacher, student, input, files, batch, rounds, work);
             report.put("pytorchThreads", System.getProperty("ai.djl.pytorch.num_threads"));
-            report.put("embedded", Map.of("medians", table(embedded, PLAIN_LOOP), "runs", embedded));
+            report.put("embedded", Map.of("medians", table(embedded, PLAIN_LOOP, out), "runs", embedded));
             headlines.add(headline("online distillation p=1 / plain loop", embedded.get(P1_DISTILL), embedded.get(PLAIN_LOOP), 0.9));
         }
         if (mode != Mode.EMBEDDED) {
             Map<String, List<Result>> cluster = clusterScaleOut(teacher, input, batch, rounds, work);
-            report.put("cluster", Map.of("medians", table(cluster, CLUSTER_P1), "runs", cluster));
+            report.put("cluster", Map.of("medians", table(cluster, CLUSTER_P1, out), "runs", cluster));
             headlines.add(headline("cluster scale-out p=2 / p=1", cluster.get(CLUSTER_P2), cluster.get(CLUSTER_P1), 1.6));
         }
         report.put("headlines", headlines);
         Json.writeFile(work.resolve("bench.json"), report);
-        System.out.println();
-        System.out.printf(Locale.ROOT, "=== ratios (medians of %d rounds, %d images, batch %d, %d cores; baselines measured in this run)%n",
+        out.println();
+        out.printf(Locale.ROOT, "=== ratios (medians of %d rounds, %d images, batch %d, %d cores; baselines measured in this run)%n",
                 rounds, files.size(), batch, cores);
-        headlines.forEach(System.out::println);
-        System.out.println("written " + work.resolve("bench.json"));
+        headlines.forEach(out::println);
+        out.println("written " + work.resolve("bench.json"));
     }
 
     /** The plain loop and the four job configurations on a MiniCluster, alternating, after warm-ups. */
@@ -173,14 +179,14 @@ public final class StreamBenchmark {
      */
     static Map<String, List<Result>> clusterScaleOut(Path teacher, Path input, int batch, int rounds, Path work) {
         Path dir = work.resolve("cluster");
-        System.out.println("starting a session cluster in " + dir + " (a JobManager, 2 TaskManagers × 1 slot)");
+        LOG.info("starting a session cluster in {} (a JobManager, 2 TaskManagers × 1 slot)", dir);
         SessionCluster cluster = SessionCluster.start(new SessionCluster.Spec(dir, 2, 1, 0, System.getProperty("java.class.path")),
                 Duration.ofSeconds(300));
         // Ctrl-C (or SIGTERM) must not leave three JVMs behind.
         Thread stopOnExit = new Thread(() -> cluster.stop(Duration.ofSeconds(10)), "stop bench cluster");
         Runtime.getRuntime().addShutdownHook(stopOnExit);
         try {
-            System.out.println("cluster up at " + cluster.address() + ", " + cluster.pytorchThreads() + " PyTorch thread(s) per task");
+            LOG.info("cluster up at {}, {} PyTorch thread(s) per task", cluster.address(), cluster.pytorchThreads());
             // One warm-up at p=2 loads PyTorch and warms the JIT in both TaskManagers; a p=1 job runs in either.
             clusterJob(cluster, teacher, input, work.resolve("cluster-out-warm-up"), 2, batch, " (warm-up)");
             Map<String, List<Result>> byName = new LinkedHashMap<>();
@@ -198,7 +204,7 @@ public final class StreamBenchmark {
             } catch (IllegalStateException e) {
                 // Already shutting down: the hook stops the cluster.
             }
-            System.out.println("cluster stopped");
+            LOG.info("cluster stopped");
         }
     }
 
@@ -213,7 +219,7 @@ public final class StreamBenchmark {
         List<Long> labelledAt = new StreamOutputs(out).labels(summary.runId()).stream().map(TeacherLabel::labelledAt).toList();
         Result result = new Result((parallelism == 1 ? CLUSTER_P1 : CLUSTER_P2) + suffix, parallelism, false, summary.labelled(),
                 steadyRate(labelledAt), summary.seconds());
-        System.out.println(result);
+        LOG.info("{}", result);
         return result;
     }
 
@@ -241,19 +247,19 @@ public final class StreamBenchmark {
     }
 
     /** Prints the medians of every configuration against {@code baseline}'s, and returns them. */
-    private static Map<String, Object> table(Map<String, List<Result>> byName, String baseline) {
+    private static Map<String, Object> table(Map<String, List<Result>> byName, String baseline, PrintStream out) {
         double base = median(byName.get(baseline), Result::imagesPerSecond);
-        System.out.println();
-        System.out.printf(Locale.ROOT, "%-40s %10s %10s %9s   %s%n", "run (median)", "images/s", "× base", "wall s", "images/s per round");
+        out.println();
+        out.printf(Locale.ROOT, "%-40s %10s %10s %9s   %s%n", "run (median)", "images/s", "× base", "wall s", "images/s per round");
         Map<String, Object> medians = new LinkedHashMap<>();
         for (Map.Entry<String, List<Result>> e : byName.entrySet()) {
             double rate = median(e.getValue(), Result::imagesPerSecond);
             double wall = median(e.getValue(), Result::wallSeconds);
-            System.out.printf(Locale.ROOT, "%-40s %10.1f %10.2f %9.1f   %s%n", e.getKey(), rate, rate / base, wall,
+            out.printf(Locale.ROOT, "%-40s %10.1f %10.2f %9.1f   %s%n", e.getKey(), rate, rate / base, wall,
                     e.getValue().stream().map(r -> String.format(Locale.ROOT, "%.0f", r.imagesPerSecond())).toList());
             medians.put(e.getKey(), Map.of("imagesPerSecond", rate, "ratioToBaseline", rate / base, "wallSeconds", wall));
         }
-        System.out.println("(× base: against " + baseline + ")");
+        out.println("(× base: against " + baseline + ")");
         return medians;
     }
 
@@ -327,7 +333,7 @@ public final class StreamBenchmark {
         }
         double rate = last > first ? afterFirst / ((last - first) / 1e9) : 0;
         Result result = new Result(name, 1, false, files.size(), rate, (System.nanoTime() - began) / 1e9);
-        System.out.println(result);
+        LOG.info("{}", result);
         return result;
     }
 
@@ -340,7 +346,7 @@ public final class StreamBenchmark {
         StreamSummary summary = StreamJob.run(config);
         Result result = new Result("job p=" + parallelism + (student != null ? " + online distillation" : ", labels only") + suffix,
                 parallelism, student != null, summary.labelled(), summary.labellingImagesPerSecond(), summary.seconds());
-        System.out.println(result);
+        LOG.info("{}", result);
         return result;
     }
 

@@ -168,8 +168,7 @@ public final class OnlineStudent implements AutoCloseable {
     }
 
     private static ComponentNet network(Manifest m, NDManager manager) {
-        return Student.build(m.architectureString("backbone"), m.architectureInt("bottleneck"), m.classNames().size(),
-                m.input(), manager);
+        return Student.build(m, manager);
     }
 
     /** Maps the student's feature to the teacher's width for the feature term; only for training. */
