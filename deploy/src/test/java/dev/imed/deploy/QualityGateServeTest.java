@@ -99,7 +99,9 @@ class QualityGateServeTest implements TestPropertyProvider {
             decision = QualityGate.defaults().decide(candidate, registry, window);
         }
         assertThat(decision.accepted()).isFalse();
-        assertThat(decision.reason()).startsWith("collapsed");
+        // The stand-in teacher is an untrained student: when it happens to give the whole window one class
+        // there is no spread to collapse from, and the agreement rule rejects instead (QualityGateTest covers each rule).
+        assertThat(decision.reason()).containsAnyOf("collapsed", "agreement with the teacher");
         assertThat(decision.currentVersion()).isEqualTo(1);
         // A rejected candidate is not published: the registry and the server stay where they were.
         assertThat(registry.versions()).containsExactly(1L);
