@@ -29,12 +29,16 @@ import org.slf4j.LoggerFactory;
  * ({@link #expect()}): a lone request is not held back for company that is not coming.
  *
  * <p>A request that finds the server otherwise empty — nothing queued, nothing being gathered into a
- * batch or being prepared, no forward pass running — does not go through the queue at all: its caller
- * (the connection's event loop) runs its forward pass of one right away. Handing it to the batcher
- * thread and its result back would cost two thread wake-ups, for a batch that could not have grown
- * anyway: a batch only grows with requests that are already waiting or on their way. One forward pass
- * runs at a time, whoever runs it ({@link #forwarding}); requests that arrive meanwhile queue for the
- * batcher thread as before, so concurrent requests still form batches.
+ * batch or being prepared, no forward pass running — and that comes after a quiet spell (no two
+ * requests have overlapped for {@link BatchPolicy#quietNanos()}, 10 ms by default) does not go
+ * through the queue at all: its caller (the connection's event loop) runs its forward pass of one
+ * right away. Handing it to the batcher thread and its result back would cost two thread wake-ups,
+ * for a batch that could not have grown anyway: a batch only grows with requests that are already
+ * waiting or on their way. The quiet spell
+ * keeps this to sequential traffic: under concurrent load the server is empty only for instants, and a
+ * forward pass run on an event loop then would hold up the requests of that loop's other connections,
+ * which would otherwise be decoded meanwhile and join the next batch. One forward pass runs at a time,
+ * whoever runs it ({@link #forwarding}).
  *
  * <p>The batcher thread only runs forward passes: each request's result is handed to the executor the
  * request named (its connection's event loop), where the response is built and written, so that work
@@ -56,6 +60,8 @@ public final class DynamicBatcher implements AutoCloseable {
     private final AtomicInteger waiting = new AtomicInteger();
     /** Held for the length of a forward pass, by the batcher thread or by a caller running a lone request. */
     private final ReentrantLock forwarding = new ReentrantLock();
+    /** When a request last found others waiting, being prepared or running (System.nanoTime()). */
+    private volatile long lastOverlapNanos;
     private final Thread thread;
     private volatile boolean running = true;
     private Job carried;
@@ -64,6 +70,7 @@ public final class DynamicBatcher implements AutoCloseable {
         this.policy = policy;
         this.listener = listener;
         this.queue = new LinkedBlockingQueue<>(policy.queueCapacity());
+        this.lastOverlapNanos = System.nanoTime() - policy.quietNanos();
         this.thread = new Thread(this::loop, "imed-batcher");
         this.thread.setDaemon(true);
         this.thread.start();
@@ -162,13 +169,20 @@ public final class DynamicBatcher implements AutoCloseable {
     }
 
     /**
-     * Runs {@code job} (counted as waiting) on the calling thread if the batcher has nothing else to do:
-     * no other job waiting or being gathered, none being prepared, no forward pass running. False (and
-     * nothing done) otherwise. A request arriving just after the check finds the forward pass running
-     * and queues: it waits for one lone forward pass, as it would for a batch the batcher had started.
+     * Runs {@code job} (counted as waiting) on the calling thread if the batcher has nothing else to do
+     * — no other job waiting or being gathered, none being prepared, no forward pass running — and no
+     * two requests have overlapped for {@link BatchPolicy#quietNanos()}. False (and nothing done)
+     * otherwise; finding others here counts as an overlap. A request arriving just after the check
+     * finds the forward pass running and queues: it waits for one lone forward pass, as it would for a
+     * batch the batcher thread had started.
      */
     private boolean runAlone(Job job) {
         if (waiting.get() != 1 || preparing.get() != 0 || !forwarding.tryLock()) {
+            lastOverlapNanos = System.nanoTime();
+            return false;
+        }
+        if (System.nanoTime() - lastOverlapNanos < policy.quietNanos()) {
+            forwarding.unlock();
             return false;
         }
         try {
@@ -183,17 +197,21 @@ public final class DynamicBatcher implements AutoCloseable {
     private void loop() {
         while (running) {
             try {
-                List<Job> batch = nextBatch();
-                if (!batch.isEmpty()) {
-                    // Not interruptible: a caller running a lone request holds the lock for one forward pass at
-                    // most, and the jobs gathered here must be run (or failed) rather than dropped.
-                    forwarding.lock();
-                    try {
-                        waiting.addAndGet(-batch.size());
-                        run(batch);
-                    } finally {
-                        forwarding.unlock();
-                    }
+                Job first = carried != null ? carried : queue.poll(100, TimeUnit.MILLISECONDS);
+                carried = null;
+                if (first == null) {
+                    continue;
+                }
+                // Taken before the batch is gathered, so that what queues while a lone request's forward pass
+                // runs on its caller's thread joins this batch. Not interruptible: that pass ends soon, and the
+                // job taken must be run (or failed) rather than dropped.
+                forwarding.lock();
+                try {
+                    List<Job> batch = gather(first);
+                    waiting.addAndGet(-batch.size());
+                    run(batch);
+                } finally {
+                    forwarding.unlock();
                 }
             } catch (InterruptedException e) {
                 if (!running) {
@@ -206,12 +224,8 @@ public final class DynamicBatcher implements AutoCloseable {
         }
     }
 
-    private List<Job> nextBatch() throws InterruptedException {
-        Job first = carried != null ? carried : queue.poll(100, TimeUnit.MILLISECONDS);
-        carried = null;
-        if (first == null) {
-            return List.of();
-        }
+    /** A batch starting with {@code first}; interrupted (the batcher is closing), it stops gathering. */
+    private List<Job> gather(Job first) {
         List<Job> batch = new ArrayList<>();
         batch.add(first);
         int images = first.count();
@@ -224,7 +238,12 @@ public final class DynamicBatcher implements AutoCloseable {
                 if (remaining <= 0 || (preparing.get() == 0 && waiting.get() <= batch.size())) {
                     break;
                 }
-                next = queue.poll(Math.min(remaining, WAIT_SLICE_NANOS), TimeUnit.NANOSECONDS);
+                try {
+                    next = queue.poll(Math.min(remaining, WAIT_SLICE_NANOS), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
                 if (next == null) {
                     continue;
                 }

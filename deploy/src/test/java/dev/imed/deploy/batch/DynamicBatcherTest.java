@@ -2,6 +2,7 @@ package dev.imed.deploy.batch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 import dev.imed.core.transform.InputSpec;
 import dev.imed.deploy.TestStudents;
@@ -155,6 +156,32 @@ class DynamicBatcherTest {
         }
         assertThat(batches).as("one forward pass at a time: the others waited for the lone one, then went together")
                 .containsExactly("1 on lone-caller", "3 on imed-batcher");
+    }
+
+    @Test
+    void afterRequestsOverlapALoneOneGoesThroughTheBatcherUntilAQuietSpell() throws Exception {
+        List<String> forwardThreads = new CopyOnWriteArrayList<>();
+        long quiet = TimeUnit.SECONDS.toNanos(3);
+        try (DynamicBatcher batcher = new DynamicBatcher(BatchPolicy.of(8, 1000).withQuietNanos(quiet),
+                (images, requests, nanos) -> forwardThreads.add(images + " on " + Thread.currentThread().getName()))) {
+            DynamicBatcher.Arrival a = batcher.expect();
+            DynamicBatcher.Arrival b = batcher.expect();
+            long overlapped = System.nanoTime();
+            CompletableFuture<Scores> first2 = a.submit(retained(first), tensor(0), 1, DIRECT);
+            CompletableFuture<Scores> second2 = b.submit(retained(first), tensor(1), 1, DIRECT);
+            first2.get(30, TimeUnit.SECONDS);
+            second2.get(30, TimeUnit.SECONDS);
+            try (DynamicBatcher.Arrival lone = batcher.expect()) {
+                lone.submit(retained(first), tensor(2), 1, DIRECT).get(30, TimeUnit.SECONDS);
+            }
+            assumeThat(System.nanoTime() - overlapped).as("the machine did not stall this test beyond the quiet spell").isLessThan(quiet);
+            Thread.sleep(TimeUnit.NANOSECONDS.toMillis(quiet) + 200);
+            try (DynamicBatcher.Arrival lone = batcher.expect()) {
+                lone.submit(retained(first), tensor(3), 1, DIRECT).get(30, TimeUnit.SECONDS);
+            }
+        }
+        assertThat(forwardThreads).containsExactly("2 on imed-batcher", "1 on imed-batcher",
+                "1 on " + Thread.currentThread().getName());
     }
 
     @Test
