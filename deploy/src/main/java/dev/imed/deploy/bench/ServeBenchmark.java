@@ -91,6 +91,12 @@ public final class ServeBenchmark {
                 // Concurrency 1, in rounds: the raw forward, the HTTP floor and /v1/predict one after the other,
                 // so that each round's overhead compares figures taken under the same load on the machine.
                 int singleRequests = Math.max(200, requests / 10);
+                // Unmeasured first, as at concurrency 16: the first measured round was otherwise always the
+                // slowest (JIT compilation of the request path still under way), in the old build and the new.
+                System.out.println("warm-up round at concurrency 1, not measured:");
+                raw.p50Ms(1, 1000);
+                errors += runClient(batchedServer, 1, singleRequests, 100, "live").errors();
+                errors += load(batchedServer, 1, singleRequests, 100).errors();
                 for (int round = 0; round < rounds; round++) {
                     double rawP50 = raw.p50Ms(1, 1000);
                     LoadGenerator.Result floor = runClient(batchedServer, 1, singleRequests, 100, "live");
