@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -54,6 +55,11 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--idle-timeout", defaultValue = "60", description = "seconds an idle connection is kept (default: ${DEFAULT-VALUE})")
     long idleTimeout;
 
+    /** The environment variable the key may come from when no option gives it. */
+    static final String API_KEY_VARIABLE = "IMED_API_KEY";
+    /** Reads environment variables; a test gives its own map instead of the process environment. */
+    Function<String, String> environment = System::getenv;
+
     @Override
     public Integer call() throws InterruptedException {
         ServeConfig config = config();
@@ -76,6 +82,10 @@ final class ServeCommand implements Callable<Integer> {
         return config;
     }
 
+    /**
+     * The API key: from {@code --api-key-file} (its first line) or {@code --api-key} (giving both is an
+     * error), else from the environment variable {@value #API_KEY_VARIABLE}; null (no key) if none is set.
+     */
     private String key() {
         if (apiKeyFile != null && apiKey != null) {
             throw new IllegalArgumentException("give the API key once: --api-key-file or --api-key, not both");
@@ -99,7 +109,7 @@ final class ServeCommand implements Callable<Integer> {
             }
             return apiKey;
         }
-        String env = System.getenv("IMED_API_KEY");
+        String env = environment.apply(API_KEY_VARIABLE);
         return env == null || env.isBlank() ? null : env.strip();
     }
 }

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.imed.deploy.ServeConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -17,7 +18,13 @@ class ServeCommandTest {
     Path dir;
 
     private ServeConfig config(String... args) {
+        return config(Map.of(), args);
+    }
+
+    /** The configuration of {@code imed serve ARGS} in a process whose environment is {@code environment}. */
+    private ServeConfig config(Map<String, String> environment, String... args) {
         ServeCommand command = new ServeCommand();
+        command.environment = environment::get;
         new CommandLine(command).parseArgs(args);
         return command.config();
     }
@@ -35,6 +42,19 @@ class ServeCommandTest {
                 .maxQueuedImages()).isEqualTo(7);
         assertThatThrownBy(() -> config("--registry", dir.toString(), "--api-key-file", keyFile.toString(), "--api-key", "x"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not both");
+    }
+
+    @Test
+    void theKeyComesFromTheEnvironmentWhenNoOptionGivesItAndAnOptionWins() throws Exception {
+        Map<String, String> environment = Map.of("IMED_API_KEY", " from-env \n");
+        Path keyFile = Files.writeString(dir.resolve("key"), "from-file\n");
+        assertThat(config(environment, "--registry", dir.toString(), "--host", "0.0.0.0").apiKey()).isEqualTo("from-env");
+        assertThat(config(environment, "--registry", dir.toString(), "--api-key-file", keyFile.toString()).apiKey())
+                .isEqualTo("from-file");
+        assertThat(config(environment, "--registry", dir.toString(), "--api-key", "from-option").apiKey()).isEqualTo("from-option");
+        assertThat(config(Map.of("IMED_API_KEY", "  "), "--registry", dir.toString()).apiKey()).as("a blank variable is no key").isNull();
+        assertThatThrownBy(() -> config(Map.of("IMED_API_KEY", " "), "--registry", dir.toString(), "--host", "0.0.0.0"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("without an API key");
     }
 
     @Test

@@ -16,6 +16,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +27,18 @@ import org.slf4j.LoggerFactory;
  * {@code maxBatch} images, were prepared for the same model version and the oldest has waited less
  * than {@code maxDelay}. It waits for more only while other requests are still being prepared
  * ({@link #expect()}): a lone request is not held back for company that is not coming.
+ *
+ * <p>A request that finds the server otherwise empty — nothing queued, nothing being gathered into a
+ * batch or being prepared, no forward pass running — and that comes after a quiet spell (no two
+ * requests have overlapped for {@link BatchPolicy#quietNanos()}, 10 ms by default) does not go
+ * through the queue at all: its caller (the connection's event loop) runs its forward pass of one
+ * right away. Handing it to the batcher thread and its result back would cost two thread wake-ups,
+ * for a batch that could not have grown anyway: a batch only grows with requests that are already
+ * waiting or on their way. The quiet spell
+ * keeps this to sequential traffic: under concurrent load the server is empty only for instants, and a
+ * forward pass run on an event loop then would hold up the requests of that loop's other connections,
+ * which would otherwise be decoded meanwhile and join the next batch. One forward pass runs at a time,
+ * whoever runs it ({@link #forwarding}).
  *
  * <p>The batcher thread only runs forward passes: each request's result is handed to the executor the
  * request named (its connection's event loop), where the response is built and written, so that work
@@ -43,6 +56,12 @@ public final class DynamicBatcher implements AutoCloseable {
     private final BatchListener listener;
     private final BlockingQueue<Job> queue;
     private final AtomicInteger preparing = new AtomicInteger();
+    /** Jobs submitted and not yet in a forward pass: queued, carried over, or gathered into a forming batch. */
+    private final AtomicInteger waiting = new AtomicInteger();
+    /** Held for the length of a forward pass, by the batcher thread or by a caller running a lone request. */
+    private final ReentrantLock forwarding = new ReentrantLock();
+    /** When a request last found others waiting, being prepared or running (System.nanoTime()). */
+    private volatile long lastOverlapNanos;
     private final Thread thread;
     private volatile boolean running = true;
     private Job carried;
@@ -51,6 +70,7 @@ public final class DynamicBatcher implements AutoCloseable {
         this.policy = policy;
         this.listener = listener;
         this.queue = new LinkedBlockingQueue<>(policy.queueCapacity());
+        this.lastOverlapNanos = System.nanoTime() - policy.quietNanos();
         this.thread = new Thread(this::loop, "imed-batcher");
         this.thread.setDaemon(true);
         this.thread.start();
@@ -76,9 +96,10 @@ public final class DynamicBatcher implements AutoCloseable {
         private Arrival() {}
 
         /**
-         * Queues {@code count} preprocessed images ({@code count × C × H × W} floats) for {@code model};
-         * the batcher takes over the caller's reference to the model and releases it when done. The
-         * future completes on {@code respondOn}.
+         * Queues {@code count} preprocessed images ({@code count × C × H × W} floats) for {@code model},
+         * or runs their forward pass on the calling thread when nothing else is waiting or running (see
+         * the class comment); the batcher takes over the caller's reference to the model and releases it
+         * when done. The future completes on {@code respondOn} either way.
          */
         public CompletableFuture<Scores> submit(ServedModel model, float[] images, int count, Executor respondOn) {
             InputSpec spec = model.inputSpec();
@@ -89,18 +110,25 @@ public final class DynamicBatcher implements AutoCloseable {
                         + " floats, got " + images.length);
             }
             Job job = new Job(model, images, count, respondOn, System.nanoTime(), new CompletableFuture<>());
-            // No longer "being prepared" from here on, so the batcher does not wait for this very job.
+            // Counted as waiting before it stops counting as being prepared: a forming batch sees it all along.
+            waiting.incrementAndGet();
             close();
+            if (running && runAlone(job)) {
+                return job.result;
+            }
             try {
                 if (!running) {
+                    waiting.decrementAndGet();
                     throw new Rejected(Rejected.Kind.NOT_READY, "the server is shutting down");
                 }
                 if (!queue.offer(job)) {
+                    waiting.decrementAndGet();
                     throw new Rejected(Rejected.Kind.BUSY, "the server is busy: " + policy.queueCapacity()
                             + " requests are already waiting, retry shortly");
                 }
                 // close() may have drained the queue between the check above and the offer.
                 if (!running && queue.remove(job)) {
+                    waiting.decrementAndGet();
                     throw new Rejected(Rejected.Kind.NOT_READY, "the server is shutting down");
                 }
             } catch (RuntimeException e) {
@@ -140,12 +168,50 @@ public final class DynamicBatcher implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code job} (counted as waiting) on the calling thread if the batcher has nothing else to do
+     * — no other job waiting or being gathered, none being prepared, no forward pass running — and no
+     * two requests have overlapped for {@link BatchPolicy#quietNanos()}. False (and nothing done)
+     * otherwise; finding others here counts as an overlap. A request arriving just after the check
+     * finds the forward pass running and queues: it waits for one lone forward pass, as it would for a
+     * batch the batcher thread had started.
+     */
+    private boolean runAlone(Job job) {
+        if (waiting.get() != 1 || preparing.get() != 0 || !forwarding.tryLock()) {
+            lastOverlapNanos = System.nanoTime();
+            return false;
+        }
+        if (System.nanoTime() - lastOverlapNanos < policy.quietNanos()) {
+            forwarding.unlock();
+            return false;
+        }
+        try {
+            waiting.decrementAndGet();
+            run(List.of(job));
+        } finally {
+            forwarding.unlock();
+        }
+        return true;
+    }
+
     private void loop() {
         while (running) {
             try {
-                List<Job> batch = nextBatch();
-                if (!batch.isEmpty()) {
+                Job first = carried != null ? carried : queue.poll(100, TimeUnit.MILLISECONDS);
+                carried = null;
+                if (first == null) {
+                    continue;
+                }
+                // Taken before the batch is gathered, so that what queues while a lone request's forward pass
+                // runs on its caller's thread joins this batch. Not interruptible: that pass ends soon, and the
+                // job taken must be run (or failed) rather than dropped.
+                forwarding.lock();
+                try {
+                    List<Job> batch = gather(first);
+                    waiting.addAndGet(-batch.size());
                     run(batch);
+                } finally {
+                    forwarding.unlock();
                 }
             } catch (InterruptedException e) {
                 if (!running) {
@@ -158,12 +224,8 @@ public final class DynamicBatcher implements AutoCloseable {
         }
     }
 
-    private List<Job> nextBatch() throws InterruptedException {
-        Job first = carried != null ? carried : queue.poll(100, TimeUnit.MILLISECONDS);
-        carried = null;
-        if (first == null) {
-            return List.of();
-        }
+    /** A batch starting with {@code first}; interrupted (the batcher is closing), it stops gathering. */
+    private List<Job> gather(Job first) {
         List<Job> batch = new ArrayList<>();
         batch.add(first);
         int images = first.count();
@@ -172,10 +234,16 @@ public final class DynamicBatcher implements AutoCloseable {
             Job next = queue.poll();
             if (next == null) {
                 long remaining = deadline - System.nanoTime();
-                if (remaining <= 0 || preparing.get() == 0) {
+                // Jobs counted as waiting beyond those gathered here are on their way into the queue.
+                if (remaining <= 0 || (preparing.get() == 0 && waiting.get() <= batch.size())) {
                     break;
                 }
-                next = queue.poll(Math.min(remaining, WAIT_SLICE_NANOS), TimeUnit.NANOSECONDS);
+                try {
+                    next = queue.poll(Math.min(remaining, WAIT_SLICE_NANOS), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
                 if (next == null) {
                     continue;
                 }
@@ -274,6 +342,7 @@ public final class DynamicBatcher implements AutoCloseable {
             carried = null;
         }
         queue.drainTo(left);
+        waiting.addAndGet(-left.size());
         for (Job job : left) {
             job.fail(new Rejected(Rejected.Kind.NOT_READY, "the server is shutting down"));
             job.model().release();

@@ -37,19 +37,21 @@ import org.slf4j.LoggerFactory;
  *       per image in a batch of 16, the most batching can save;</li>
  *   <li>the floor of an HTTP round trip on this machine: {@code GET /v2/health/live} at concurrency 1;</li>
  *   <li>at concurrency 1, the p50 of {@code /v1/predict}, the time the server itself reports, and the
- *       overhead over (1);</li>
+ *       <b>overhead</b>: the p50 of {@code /v1/predict} minus the p50 of (1), both with one image.
+ *       (1), (2) and (3) are taken one after the other in each of {@code ROUNDS} rounds, so that a change
+ *       in the machine's load affects a round's figures alike; the overhead reported is the median of
+ *       the rounds' overheads;</li>
  *   <li>at concurrency 16, throughput with dynamic batching (maxBatch 32) and without (maxBatch 1), in
- *       alternating rounds (the order swapped each round) so that a change in the machine's load
- *       affects both alike; each round's ratio is reported, then their range.</li>
+ *       alternating rounds (the order swapped each round); the <b>batching speed-up</b> reported is
+ *       the median of the rounds' ratios.</li>
  * </ol>
+ * Every figure is printed as "median (min–max)" over the rounds; the last lines, {@code OVERHEAD} and
+ * {@code BATCHING}, are the two the serving targets are about.
  * Both servers run in this JVM, with the same student, images and request mix. The client is
  * {@link LoadGenerator} in a second JVM on the same classpath, over loopback only; request counts and
- * time are bounded. Not a test: run it by hand, e.g.
+ * time are bounded. Not a test: run it with
  * <pre>
- * mvn -B -o -q -pl deploy -am compile dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
- * java -XX:MaxDirectMemorySize=256m -Djava.awt.headless=true \
- *   -cp deploy/target/classes:$(cat deploy/target/classpath.txt) \
- *   dev.imed.deploy.bench.ServeBenchmark [REQUESTS [ROUNDS]]
+ * imed bench serve [--requests 6000] [--rounds 5]
  * </pre>
  */
 public final class ServeBenchmark {
@@ -83,24 +85,37 @@ public final class ServeBenchmark {
         try {
             publishStudent(registryDir);
             Path bundle = new StudentRegistry(registryDir).latest().orElseThrow();
-            double rawP50 = rawForwardP50Ms(bundle, 1);
-            double rawPerImage16 = rawForwardP50Ms(bundle, 16) / 16;
-
             int errors = 0;
+            List<double[]> latencyRounds = new ArrayList<>();
             List<double[]> perRound = new ArrayList<>();
-            LoadGenerator.Result floor;
-            LoadGenerator.Result single;
-            double singleForwardMs;
-            try (InferenceServer batchedServer = InferenceServer.start(config(registryDir, 32, 2));
+            double rawPerImage16;
+            try (RawForward raw = new RawForward(bundle);
+                 InferenceServer batchedServer = InferenceServer.start(config(registryDir, 32, 2));
                  InferenceServer unbatchedServer = InferenceServer.start(config(registryDir, 1, 0))) {
-                int singleRequests = Math.max(300, requests / 6);
-                floor = runClient(batchedServer, 1, singleRequests, 200, "live");
-                LOG.info("HTTP floor, GET /v2/health/live: {}", floor.line());
-                double[] before = serverTotals(batchedServer);
-                single = load(batchedServer, 1, singleRequests, 200);
-                double[] after = serverTotals(batchedServer);
-                singleForwardMs = 1000 * (after[2] - before[2]) / Math.max(1, after[1] - before[1]);
-                errors += floor.errors() + single.errors();
+                rawPerImage16 = raw.p50Ms(16, 400) / 16;
+                // Concurrency 1, in rounds: the raw forward, the HTTP floor and /v1/predict one after the other,
+                // so that each round's overhead compares figures taken under the same load on the machine.
+                int singleRequests = Math.max(200, requests / 10);
+                // Unmeasured first, as at concurrency 16: the first measured round was otherwise always the
+                // slowest (JIT compilation of the request path still under way), in the old build and the new.
+                LOG.info("warm-up round at concurrency 1, not measured:");
+                raw.p50Ms(1, 1000);
+                errors += runClient(batchedServer, 1, singleRequests, 100, "live").errors();
+                errors += load(batchedServer, 1, singleRequests, 100).errors();
+                for (int round = 0; round < rounds; round++) {
+                    double rawP50 = raw.p50Ms(1, 1000);
+                    LoadGenerator.Result floor = runClient(batchedServer, 1, singleRequests, 100, "live");
+                    double[] before = serverTotals(batchedServer);
+                    LoadGenerator.Result single = load(batchedServer, 1, singleRequests, 100);
+                    double[] after = serverTotals(batchedServer);
+                    double forwardMeanMs = 1000 * (after[2] - before[2]) / Math.max(1, after[1] - before[1]);
+                    errors += floor.errors() + single.errors();
+                    latencyRounds.add(new double[] {rawP50, floor.p50Ms(), single.p50Ms(), single.serverP50Ms(),
+                            single.p50Ms() - rawP50, forwardMeanMs, single.p90Ms(), single.p99Ms()});
+                    LOG.info(String.format(Locale.ROOT, "round %d, concurrency 1: raw forward p50 %.3f ms, HTTP floor p50 %.3f ms, "
+                                    + "/v1/predict p50 %.3f ms: overhead %.3f ms",
+                            round + 1, rawP50, floor.p50Ms(), single.p50Ms(), single.p50Ms() - rawP50));
+                }
                 // An unmeasured round at concurrency 16 on each server first: the first measured round was
                 // otherwise always the slowest batched one (1.4× against 2.3–2.7× in the later rounds).
                 LOG.info("warm-up round, not measured:");
@@ -117,7 +132,8 @@ public final class ServeBenchmark {
                         batched = load(batchedServer, CONCURRENCY, requests, 300);
                     }
                     errors += batched.errors() + unbatched.errors();
-                    perRound.add(new double[] {batched.throughput(), unbatched.throughput(), batched.p50Ms(), unbatched.p50Ms()});
+                    perRound.add(new double[] {batched.throughput(), unbatched.throughput(), batched.p50Ms(), unbatched.p50Ms(),
+                            batched.throughput() / unbatched.throughput()});
                     LOG.info("round {}: batching speed-up {}×", round + 1,
                             String.format(Locale.ROOT, "%.2f", batched.throughput() / unbatched.throughput()));
                 }
@@ -126,22 +142,23 @@ public final class ServeBenchmark {
             report.println();
             report.println("imed serve benchmark: student-cnn digits student, 28×28 PNG bodies, loopback, "
                     + Runtime.getRuntime().availableProcessors() + " cores shared by server and client, PyTorch intra-op threads "
-                    + System.getProperty("ai.djl.pytorch.num_threads"));
-            report.printf(Locale.ROOT, "raw in-process forward, 1 image:   p50 %.3f ms (in a batch of 16: %.3f ms per image)%n",
-                    rawP50, rawPerImage16);
-            report.printf(Locale.ROOT, "HTTP floor, GET /v2/health/live:   p50 %.3f ms%n", floor.p50Ms());
-            report.printf(Locale.ROOT, "HTTP /v1/predict, concurrency 1:   p50 %.3f ms  p90 %.3f ms  p99 %.3f ms  (%d requests, %d errors)%n",
-                    single.p50Ms(), single.p90Ms(), single.p99Ms(), single.requests(), single.errors());
-            report.printf(Locale.ROOT, "  of which in the server:          p50 %.3f ms (forward pass mean %.3f ms)%n",
-                    single.serverP50Ms(), singleForwardMs);
-            report.printf(Locale.ROOT, "serving overhead at concurrency 1: %.3f ms over the raw forward pass%n", single.p50Ms() - rawP50);
-            double[] ratios = perRound.stream().mapToDouble(r -> r[0] / r[1]).sorted().toArray();
+                    + System.getProperty("ai.djl.pytorch.num_threads") + "; medians (and ranges) over " + rounds + " rounds");
+            report.printf(Locale.ROOT, "raw in-process forward, 1 image:   p50 %s ms (in a batch of 16: %.3f ms per image)%n",
+                    median(latencyRounds, 0, "%.3f"), rawPerImage16);
+            report.printf(Locale.ROOT, "HTTP floor, GET /v2/health/live:   p50 %s ms%n", median(latencyRounds, 1, "%.3f"));
+            report.printf(Locale.ROOT, "HTTP /v1/predict, concurrency 1:   p50 %s ms  p90 %s ms  p99 %s ms%n",
+                    median(latencyRounds, 2, "%.3f"), median(latencyRounds, 6, "%.2f"), median(latencyRounds, 7, "%.2f"));
+            report.printf(Locale.ROOT, "  of which in the server:          p50 %s ms (forward pass mean %s ms)%n",
+                    median(latencyRounds, 3, "%.3f"), median(latencyRounds, 5, "%.3f"));
             report.printf(Locale.ROOT, "concurrency %d, maxBatch 32:       %s req/s  p50 %s ms%n", CONCURRENCY,
-                    range(perRound, 0, "%.0f"), range(perRound, 2, "%.1f"));
+                    median(perRound, 0, "%.0f"), median(perRound, 2, "%.1f"));
             report.printf(Locale.ROOT, "concurrency %d, maxBatch 1:        %s req/s  p50 %s ms%n", CONCURRENCY,
-                    range(perRound, 1, "%.0f"), range(perRound, 3, "%.1f"));
-            report.printf(Locale.ROOT, "batching speed-up:                 median %.2f× over %d rounds (%.2f–%.2f×)%n",
-                    ratios[ratios.length / 2], ratios.length, ratios[0], ratios[ratios.length - 1]);
+                    median(perRound, 1, "%.0f"), median(perRound, 3, "%.1f"));
+            report.println();
+            report.printf(Locale.ROOT, "OVERHEAD at concurrency 1 (p50 /v1/predict − p50 raw forward, 1 image): %s ms%n",
+                    median(latencyRounds, 4, "%.3f"));
+            report.printf(Locale.ROOT, "BATCHING speed-up at concurrency %d (req/s, maxBatch 32 over maxBatch 1): %s×%n",
+                    CONCURRENCY, median(perRound, 4, "%.2f"));
             report.println("errors: " + errors);
             return errors;
         } finally {
@@ -149,10 +166,12 @@ public final class ServeBenchmark {
         }
     }
 
-    private static String range(List<double[]> rounds, int column, String format) {
-        double min = rounds.stream().mapToDouble(r -> r[column]).min().orElse(Double.NaN);
-        double max = rounds.stream().mapToDouble(r -> r[column]).max().orElse(Double.NaN);
-        return String.format(Locale.ROOT, format + "–" + format, min, max);
+    /** "median (min–max)" of one column over the rounds. */
+    private static String median(List<double[]> rounds, int column, String format) {
+        double[] values = rounds.stream().mapToDouble(r -> r[column]).sorted().toArray();
+        double median = values.length % 2 == 1 ? values[values.length / 2]
+                : (values[values.length / 2 - 1] + values[values.length / 2]) / 2;
+        return String.format(Locale.ROOT, format + " (" + format + "–" + format + ")", median, values[0], values[values.length - 1]);
     }
 
     private static ServeConfig config(Path registryDir, int maxBatch, long maxDelayMs) {
@@ -168,19 +187,33 @@ public final class ServeBenchmark {
         }
     }
 
-    /** The p50 of a forward pass of {@code batch} images, input creation and output read-back included, in this JVM. */
-    private static double rawForwardP50Ms(Path bundle, int batch) {
-        try (Student student = Student.load(bundle)) {
+    /** The student in this JVM, without a server: what a forward pass costs on its own. */
+    private static final class RawForward implements AutoCloseable {
+        private final Student student;
+        private final float[] images;
+
+        RawForward(Path bundle) {
+            student = Student.load(bundle);
             InputSpec spec = student.inputSpec();
-            float[] input = new float[batch * spec.pixelsPerImage()];
-            for (int i = 0; i < batch; i++) {
-                spec.toTensor(DigitDomains.open("mnist5k").load(i), spec.evalTransforms(), new Random(0), input, i * spec.pixelsPerImage());
+            images = new float[16 * spec.pixelsPerImage()];
+            var mnist = DigitDomains.open("mnist5k");
+            for (int i = 0; i < 16; i++) {
+                spec.toTensor(mnist.load(i), spec.evalTransforms(), new Random(0), images, i * spec.pixelsPerImage());
             }
-            long[] times = new long[batch == 1 ? 2000 : 400];
-            for (int i = -times.length / 4; i < times.length; i++) {
+        }
+
+        /**
+         * The p50 of {@code iterations} forward passes of {@code batch} images (after a quarter as many
+         * unmeasured ones), input creation and output read-back included, as the server's batcher does them.
+         */
+        double p50Ms(int batch, int iterations) {
+            InputSpec spec = student.inputSpec();
+            float[] input = Arrays.copyOf(images, batch * spec.pixelsPerImage());
+            long[] times = new long[iterations];
+            for (int i = -iterations / 4; i < iterations; i++) {
                 long start = System.nanoTime();
                 try (NDManager scratch = student.manager().newSubManager()) {
-                    NDArray x = scratch.create(input, new Shape(batch, 3, spec.height(), spec.width()));
+                    NDArray x = scratch.create(input, new Shape(batch, spec.channels(), spec.height(), spec.width()));
                     student.logits(x).toFloatArray();
                 }
                 if (i >= 0) {
@@ -189,6 +222,11 @@ public final class ServeBenchmark {
             }
             Arrays.sort(times);
             return LoadGenerator.percentile(times, 0.5);
+        }
+
+        @Override
+        public void close() {
+            student.close();
         }
     }
 

@@ -2,6 +2,7 @@ package dev.imed.deploy.batch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 import dev.imed.core.transform.InputSpec;
 import dev.imed.deploy.TestStudents;
@@ -89,6 +90,98 @@ class DynamicBatcherTest {
             }
             assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(2_000);
         }
+    }
+
+    @Test
+    void aLoneRequestRunsOnItsCallersThreadWithoutAHandOver() throws Exception {
+        List<String> forwardThreads = new CopyOnWriteArrayList<>();
+        try (DynamicBatcher batcher = new DynamicBatcher(BatchPolicy.of(32, 5_000),
+                (images, requests, nanos) -> forwardThreads.add(Thread.currentThread().getName()))) {
+            CompletableFuture<List<Boolean>> answeredAtOnce = new CompletableFuture<>();
+            Thread caller = new Thread(() -> {
+                List<Boolean> done = new ArrayList<>();
+                for (int i = 0; i < 3; i++) {
+                    try (DynamicBatcher.Arrival arrival = batcher.expect()) {
+                        done.add(arrival.submit(retained(first), tensor(i), 1, DIRECT).isDone());
+                    }
+                }
+                answeredAtOnce.complete(done);
+            }, "test-caller");
+            caller.start();
+            assertThat(answeredAtOnce.get(30, TimeUnit.SECONDS)).as("answered before submit returned").containsExactly(true, true, true);
+        }
+        assertThat(forwardThreads).containsExactly("test-caller", "test-caller", "test-caller");
+    }
+
+    @Test
+    void requestsArrivingDuringALoneForwardPassQueueAndFormOneBatch() throws Exception {
+        List<String> batches = new CopyOnWriteArrayList<>();
+        CountDownLatch loneForwardRunning = new CountDownLatch(1);
+        CountDownLatch othersQueued = new CountDownLatch(1);
+        BatchListener listener = (images, requests, nanos) -> {
+            batches.add(images + " on " + Thread.currentThread().getName());
+            if (Thread.currentThread().getName().equals("lone-caller")) {
+                // Holds the forward pass open, as a slow one would, until the others have been submitted.
+                loneForwardRunning.countDown();
+                try {
+                    othersQueued.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        try (DynamicBatcher batcher = new DynamicBatcher(BatchPolicy.of(8, 1000), listener)) {
+            CompletableFuture<CompletableFuture<Scores>> lone = new CompletableFuture<>();
+            Thread caller = new Thread(() -> {
+                try (DynamicBatcher.Arrival arrival = batcher.expect()) {
+                    lone.complete(arrival.submit(retained(first), tensor(0), 1, DIRECT));
+                }
+            }, "lone-caller");
+            caller.start();
+            assertThat(loneForwardRunning.await(30, TimeUnit.SECONDS)).isTrue();
+            List<DynamicBatcher.Arrival> arrivals = new ArrayList<>();
+            for (int i = 1; i <= 3; i++) {
+                arrivals.add(batcher.expect());
+            }
+            List<CompletableFuture<Scores>> results = new ArrayList<>();
+            for (int i = 1; i <= 3; i++) {
+                results.add(arrivals.get(i - 1).submit(retained(first), tensor(i), 1, DIRECT));
+            }
+            othersQueued.countDown();
+            assertThat(lone.get(30, TimeUnit.SECONDS).get(30, TimeUnit.SECONDS).count()).isEqualTo(1);
+            for (CompletableFuture<Scores> result : results) {
+                assertThat(result.get(30, TimeUnit.SECONDS).count()).isEqualTo(1);
+            }
+            caller.join(30_000);
+        }
+        assertThat(batches).as("one forward pass at a time: the others waited for the lone one, then went together")
+                .containsExactly("1 on lone-caller", "3 on imed-batcher");
+    }
+
+    @Test
+    void afterRequestsOverlapALoneOneGoesThroughTheBatcherUntilAQuietSpell() throws Exception {
+        List<String> forwardThreads = new CopyOnWriteArrayList<>();
+        long quiet = TimeUnit.SECONDS.toNanos(3);
+        try (DynamicBatcher batcher = new DynamicBatcher(BatchPolicy.of(8, 1000).withQuietNanos(quiet),
+                (images, requests, nanos) -> forwardThreads.add(images + " on " + Thread.currentThread().getName()))) {
+            DynamicBatcher.Arrival a = batcher.expect();
+            DynamicBatcher.Arrival b = batcher.expect();
+            long overlapped = System.nanoTime();
+            CompletableFuture<Scores> first2 = a.submit(retained(first), tensor(0), 1, DIRECT);
+            CompletableFuture<Scores> second2 = b.submit(retained(first), tensor(1), 1, DIRECT);
+            first2.get(30, TimeUnit.SECONDS);
+            second2.get(30, TimeUnit.SECONDS);
+            try (DynamicBatcher.Arrival lone = batcher.expect()) {
+                lone.submit(retained(first), tensor(2), 1, DIRECT).get(30, TimeUnit.SECONDS);
+            }
+            assumeThat(System.nanoTime() - overlapped).as("the machine did not stall this test beyond the quiet spell").isLessThan(quiet);
+            Thread.sleep(TimeUnit.NANOSECONDS.toMillis(quiet) + 200);
+            try (DynamicBatcher.Arrival lone = batcher.expect()) {
+                lone.submit(retained(first), tensor(3), 1, DIRECT).get(30, TimeUnit.SECONDS);
+            }
+        }
+        assertThat(forwardThreads).containsExactly("2 on imed-batcher", "1 on imed-batcher",
+                "1 on " + Thread.currentThread().getName());
     }
 
     @Test
