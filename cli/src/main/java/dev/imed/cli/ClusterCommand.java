@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code imed cluster}: a Flink session cluster of separate processes on this machine, for {@code imed stream --cluster}. */
@@ -22,6 +23,13 @@ final class ClusterCommand implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
+    /** The option every subcommand shares: where the cluster keeps its configuration, logs and process ids. */
+    static final class Directory {
+        @Option(names = "--dir", defaultValue = "cluster",
+                description = "the cluster's directory: configuration, logs and process ids (default: ${DEFAULT-VALUE})")
+        Path dir;
+    }
+
     @Command(name = "start", mixinStandardHelpOptions = true,
             description = "Start a JobManager and N TaskManagers with a generated Flink configuration in DIR; returns when all registered.")
     static final class Start implements Callable<Integer> {
@@ -33,14 +41,14 @@ final class ClusterCommand implements Runnable {
         int slots;
         @Option(names = "--port", defaultValue = "8081", description = "the JobManager's REST port, 0 for any free one (default: ${DEFAULT-VALUE})")
         int port;
-        @Option(names = "--dir", defaultValue = "cluster", description = "configuration, logs and process ids (default: ${DEFAULT-VALUE})")
-        Path dir;
+        @Mixin
+        Directory directory;
         @Option(names = "--timeout-s", defaultValue = "300", description = "how long to wait for the TaskManagers (default: ${DEFAULT-VALUE})")
         long timeoutSeconds;
 
         @Override
         public Integer call() {
-            SessionCluster cluster = SessionCluster.start(new SessionCluster.Spec(dir, taskManagers, slots, port,
+            SessionCluster cluster = SessionCluster.start(new SessionCluster.Spec(directory.dir, taskManagers, slots, port,
                     System.getProperty("java.class.path")), Duration.ofSeconds(timeoutSeconds));
             System.out.println("cluster up: REST " + cluster.address() + ", " + cluster.taskManagers() + " TaskManagers × "
                     + slots + " slots, " + cluster.pytorchThreads() + " PyTorch thread(s) per task; configuration " + cluster.dir().resolve("conf/config.yaml") + ", logs "
@@ -52,12 +60,12 @@ final class ClusterCommand implements Runnable {
 
     @Command(name = "status", mixinStandardHelpOptions = true, description = "The cluster's processes and what its JobManager reports.")
     static final class Status implements Callable<Integer> {
-        @Option(names = "--dir", defaultValue = "cluster", description = "the cluster's directory (default: ${DEFAULT-VALUE})")
-        Path dir;
+        @Mixin
+        Directory directory;
 
         @Override
         public Integer call() {
-            SessionCluster cluster = SessionCluster.at(dir);
+            SessionCluster cluster = SessionCluster.at(directory.dir);
             Map<String, Long> processes = cluster.processes();
             System.out.println("processes: " + (processes.isEmpty() ? "none running" : processes));
             var overview = cluster.overview();
@@ -75,12 +83,12 @@ final class ClusterCommand implements Runnable {
 
     @Command(name = "add-taskmanager", mixinStandardHelpOptions = true, description = "Start one more TaskManager (say, to replace a lost one).")
     static final class AddTaskManager implements Callable<Integer> {
-        @Option(names = "--dir", defaultValue = "cluster", description = "the cluster's directory (default: ${DEFAULT-VALUE})")
-        Path dir;
+        @Mixin
+        Directory directory;
 
         @Override
         public Integer call() {
-            Process process = SessionCluster.at(dir).addTaskManager();
+            Process process = SessionCluster.at(directory.dir).addTaskManager();
             System.out.println("TaskManager started, pid " + process.pid());
             return 0;
         }
@@ -88,12 +96,12 @@ final class ClusterCommand implements Runnable {
 
     @Command(name = "stop", mixinStandardHelpOptions = true, description = "Stop the processes this cluster started (TaskManagers first).")
     static final class Stop implements Callable<Integer> {
-        @Option(names = "--dir", defaultValue = "cluster", description = "the cluster's directory (default: ${DEFAULT-VALUE})")
-        Path dir;
+        @Mixin
+        Directory directory;
 
         @Override
         public Integer call() {
-            SessionCluster cluster = SessionCluster.at(dir);
+            SessionCluster cluster = SessionCluster.at(directory.dir);
             Map<String, Long> processes = cluster.processes();
             cluster.stop(Duration.ofSeconds(30));
             System.out.println("stopped " + (processes.isEmpty() ? "nothing (no process was running)" : processes.keySet()));

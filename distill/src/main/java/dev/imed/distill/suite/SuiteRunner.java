@@ -202,9 +202,10 @@ public final class SuiteRunner {
             SuitePreset.ComponentSettings c = preset.components();
             Map<String, Bundle> components = new LinkedHashMap<>();
             for (String method : methods()) {
-                ComponentConfig config = new ComponentConfig(method, componentBackbone, task.task().source(), task.task().target(),
-                        c.iterations(), c.batchSize(), c.lr(), LR_GAMMA, MOMENTUM, WEIGHT_DECAY, 1f, seed, preset.checkpointEvery(),
-                        dev.imed.core.init.Initialization.PYTORCH, componentPreprocessing);
+                ComponentConfig config = ComponentConfig.builder(method, task.task().source(), task.task().target())
+                        .backbone(componentBackbone).iterations(c.iterations()).batchSize(c.batchSize()).lr(c.lr())
+                        .lrGamma(LR_GAMMA).momentum(MOMENTUM).weightDecay(WEIGHT_DECAY).seed(seed)
+                        .checkpointEvery(preset.checkpointEvery()).preprocessing(componentPreprocessing).build();
                 Path out = ComponentSweep.bundleDir(work, task.task(), config);
                 components.put(method, stage(plan, index++, progress, records, out,
                         () -> ComponentSweep.trainOrReuse(work, task.task(), config)));

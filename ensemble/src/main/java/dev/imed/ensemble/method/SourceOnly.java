@@ -1,7 +1,5 @@
 package dev.imed.ensemble.method;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.Shape;
 import com.google.auto.service.AutoService;
 
 /**
@@ -10,21 +8,11 @@ import com.google.auto.service.AutoService;
  * {@link SourceOnlySharedBn}, which forwards the target batch too.
  */
 @AutoService(UdaMethod.class)
-public final class SourceOnly implements UdaMethod {
+public final class SourceOnly extends SourceTrainingOnly {
     public static final String NAME = "source-only";
 
     @Override
     public String name() {
         return NAME;
-    }
-
-    @Override
-    public boolean adapts() {
-        return false;
-    }
-
-    @Override
-    public NDArray loss(Step step) {
-        return step.sourceLogits().getManager().zeros(new Shape());
     }
 }

@@ -1,7 +1,5 @@
 package dev.imed.ensemble.method;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.Shape;
 import com.google.auto.service.AutoService;
 
 /**
@@ -10,7 +8,7 @@ import com.google.auto.service.AutoService;
  * mild, label-free form of adaptation, hence its own name). Its running statistics mix both domains.
  */
 @AutoService(UdaMethod.class)
-public final class SourceOnlySharedBn implements UdaMethod {
+public final class SourceOnlySharedBn extends SourceTrainingOnly {
     public static final String NAME = "source-only-shared-bn";
 
     @Override
@@ -19,17 +17,7 @@ public final class SourceOnlySharedBn implements UdaMethod {
     }
 
     @Override
-    public boolean adapts() {
-        return false;
-    }
-
-    @Override
     public boolean forwardsTarget() {
         return true;
-    }
-
-    @Override
-    public NDArray loss(Step step) {
-        return step.sourceLogits().getManager().zeros(new Shape());
     }
 }

@@ -32,51 +32,183 @@ public record ComponentConfig(String method, String backbone, String source, Str
 
     /** The digits defaults: LeNet, 32 + 32, lr 0.01, γ 0.001, momentum 0.9, weight decay 5e-4. */
     public static ComponentConfig digits(String method, String source, String target) {
-        return new ComponentConfig(method, "lenet", source, target, 2000, 32, 0.01f, 0.001f, 0.9f, 5e-4f, 1f, 0, 500, Initialization.PYTORCH, null);
+        return builder(method, source, target).build();
+    }
+
+    /** A builder at the digits defaults, for {@code method} from {@code source} to {@code target}. */
+    public static Builder builder(String method, String source, String target) {
+        return new Builder(method, source, target);
+    }
+
+    /** A builder holding this configuration, to change some fields of a copy. */
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
     public ComponentConfig withIterations(int n) {
-        return new ComponentConfig(method, backbone, source, target, n, batchSize, lr, lrGamma, momentum, weightDecay, tradeOff, seed, checkpointEvery, init, preprocessing);
+        return toBuilder().iterations(n).build();
     }
 
     public ComponentConfig withSeed(long s) {
-        return new ComponentConfig(method, backbone, source, target, iterations, batchSize, lr, lrGamma, momentum, weightDecay, tradeOff, s, checkpointEvery, init, preprocessing);
+        return toBuilder().seed(s).build();
     }
 
     public ComponentConfig withMethod(String m) {
-        return new ComponentConfig(m, backbone, source, target, iterations, batchSize, lr, lrGamma, momentum, weightDecay, tradeOff, seed, checkpointEvery, init, preprocessing);
+        return toBuilder().method(m).build();
     }
 
     public ComponentConfig withBackbone(String b) {
-        return new ComponentConfig(method, b, source, target, iterations, batchSize, lr, lrGamma, momentum, weightDecay, tradeOff, seed, checkpointEvery, init, preprocessing);
+        return toBuilder().backbone(b).build();
     }
 
     public ComponentConfig withLr(float l) {
-        return new ComponentConfig(method, backbone, source, target, iterations, batchSize, l, lrGamma, momentum, weightDecay, tradeOff, seed, checkpointEvery, init, preprocessing);
+        return toBuilder().lr(l).build();
     }
 
     public ComponentConfig withBatchSize(int b) {
-        return new ComponentConfig(method, backbone, source, target, iterations, b, lr, lrGamma, momentum, weightDecay, tradeOff, seed, checkpointEvery, init, preprocessing);
+        return toBuilder().batchSize(b).build();
     }
 
     public ComponentConfig withTradeOff(float t) {
-        return new ComponentConfig(method, backbone, source, target, iterations, batchSize, lr, lrGamma, momentum, weightDecay, t, seed, checkpointEvery, init, preprocessing);
+        return toBuilder().tradeOff(t).build();
     }
 
     public ComponentConfig withCheckpointEvery(int every) {
-        return new ComponentConfig(method, backbone, source, target, iterations, batchSize, lr, lrGamma, momentum, weightDecay, tradeOff, seed, every, init, preprocessing);
+        return toBuilder().checkpointEvery(every).build();
     }
 
     public ComponentConfig withWeightDecay(float w) {
-        return new ComponentConfig(method, backbone, source, target, iterations, batchSize, lr, lrGamma, momentum, w, tradeOff, seed, checkpointEvery, init, preprocessing);
+        return toBuilder().weightDecay(w).build();
     }
 
     public ComponentConfig withInit(Initialization i) {
-        return new ComponentConfig(method, backbone, source, target, iterations, batchSize, lr, lrGamma, momentum, weightDecay, tradeOff, seed, checkpointEvery, i, preprocessing);
+        return toBuilder().init(i).build();
     }
 
     public ComponentConfig withPreprocessing(Preprocessing p) {
-        return new ComponentConfig(method, backbone, source, target, iterations, batchSize, lr, lrGamma, momentum, weightDecay, tradeOff, seed, checkpointEvery, init, p);
+        return toBuilder().preprocessing(p).build();
+    }
+
+    /** Builds a {@link ComponentConfig} by field name, starting from the digits defaults. */
+    public static final class Builder {
+        private String method;
+        private String backbone = "lenet";
+        private String source;
+        private String target;
+        private int iterations = 2000;
+        private int batchSize = 32;
+        private float lr = 0.01f;
+        private float lrGamma = 0.001f;
+        private float momentum = 0.9f;
+        private float weightDecay = 5e-4f;
+        private float tradeOff = 1f;
+        private long seed;
+        private int checkpointEvery = 500;
+        private Initialization init = Initialization.PYTORCH;
+        private Preprocessing preprocessing;
+
+        private Builder(String method, String source, String target) {
+            this.method = method;
+            this.source = source;
+            this.target = target;
+        }
+
+        private Builder(ComponentConfig c) {
+            this(c.method, c.source, c.target);
+            backbone = c.backbone;
+            iterations = c.iterations;
+            batchSize = c.batchSize;
+            lr = c.lr;
+            lrGamma = c.lrGamma;
+            momentum = c.momentum;
+            weightDecay = c.weightDecay;
+            tradeOff = c.tradeOff;
+            seed = c.seed;
+            checkpointEvery = c.checkpointEvery;
+            init = c.init;
+            preprocessing = c.preprocessing;
+        }
+
+        public Builder method(String value) {
+            method = value;
+            return this;
+        }
+
+        public Builder backbone(String value) {
+            backbone = value;
+            return this;
+        }
+
+        public Builder source(String value) {
+            source = value;
+            return this;
+        }
+
+        public Builder target(String value) {
+            target = value;
+            return this;
+        }
+
+        public Builder iterations(int value) {
+            iterations = value;
+            return this;
+        }
+
+        public Builder batchSize(int value) {
+            batchSize = value;
+            return this;
+        }
+
+        public Builder lr(float value) {
+            lr = value;
+            return this;
+        }
+
+        public Builder lrGamma(float value) {
+            lrGamma = value;
+            return this;
+        }
+
+        public Builder momentum(float value) {
+            momentum = value;
+            return this;
+        }
+
+        public Builder weightDecay(float value) {
+            weightDecay = value;
+            return this;
+        }
+
+        public Builder tradeOff(float value) {
+            tradeOff = value;
+            return this;
+        }
+
+        public Builder seed(long value) {
+            seed = value;
+            return this;
+        }
+
+        public Builder checkpointEvery(int value) {
+            checkpointEvery = value;
+            return this;
+        }
+
+        public Builder init(Initialization value) {
+            init = value;
+            return this;
+        }
+
+        /** A TorchScript backbone's own preprocessing; null keeps the backbone's default. */
+        public Builder preprocessing(Preprocessing value) {
+            preprocessing = value;
+            return this;
+        }
+
+        public ComponentConfig build() {
+            return new ComponentConfig(method, backbone, source, target, iterations, batchSize, lr, lrGamma, momentum,
+                    weightDecay, tradeOff, seed, checkpointEvery, init, preprocessing);
+        }
     }
 
     /**
