@@ -107,55 +107,55 @@ public record ServeConfig(
     }
 
     public ServeConfig withHost(String newHost) {
-        return new ServeConfig(registry, newHost, port, maxBatch, maxDelayMs, maxRequestBytes, maxPixels, apiKey, pollMs, modelName, allowSchemaChange, maxDecodedBytes, maxQueuedImages, workers, requestTimeoutMs, insecure, readTimeoutSeconds, idleTimeoutSeconds, maxPixelsInFlight);
+        return toBuilder().host(newHost).build();
     }
 
     public ServeConfig withPort(int newPort) {
-        return new ServeConfig(registry, host, newPort, maxBatch, maxDelayMs, maxRequestBytes, maxPixels, apiKey, pollMs, modelName, allowSchemaChange, maxDecodedBytes, maxQueuedImages, workers, requestTimeoutMs, insecure, readTimeoutSeconds, idleTimeoutSeconds, maxPixelsInFlight);
+        return toBuilder().port(newPort).build();
     }
 
     public ServeConfig withBatching(int newMaxBatch, long newMaxDelayMs) {
-        return new ServeConfig(registry, host, port, newMaxBatch, newMaxDelayMs, maxRequestBytes, maxPixels, apiKey, pollMs, modelName, allowSchemaChange, maxDecodedBytes, maxQueuedImages, workers, requestTimeoutMs, insecure, readTimeoutSeconds, idleTimeoutSeconds, maxPixelsInFlight);
+        return toBuilder().maxBatch(newMaxBatch).maxDelayMs(newMaxDelayMs).build();
     }
 
     public ServeConfig withLimits(long newMaxRequestBytes, long newMaxPixels) {
-        return new ServeConfig(registry, host, port, maxBatch, maxDelayMs, newMaxRequestBytes, newMaxPixels, apiKey, pollMs, modelName, allowSchemaChange, maxDecodedBytes, maxQueuedImages, workers, requestTimeoutMs, insecure, readTimeoutSeconds, idleTimeoutSeconds, maxPixelsInFlight);
+        return toBuilder().maxRequestBytes(newMaxRequestBytes).maxPixels(newMaxPixels).build();
     }
 
     public ServeConfig withApiKey(String newApiKey) {
-        return new ServeConfig(registry, host, port, maxBatch, maxDelayMs, maxRequestBytes, maxPixels, newApiKey, pollMs, modelName, allowSchemaChange, maxDecodedBytes, maxQueuedImages, workers, requestTimeoutMs, insecure, readTimeoutSeconds, idleTimeoutSeconds, maxPixelsInFlight);
+        return toBuilder().apiKey(newApiKey).build();
     }
 
     public ServeConfig withPollMs(long newPollMs) {
-        return new ServeConfig(registry, host, port, maxBatch, maxDelayMs, maxRequestBytes, maxPixels, apiKey, newPollMs, modelName, allowSchemaChange, maxDecodedBytes, maxQueuedImages, workers, requestTimeoutMs, insecure, readTimeoutSeconds, idleTimeoutSeconds, maxPixelsInFlight);
+        return toBuilder().pollMs(newPollMs).build();
     }
 
     public ServeConfig withModelName(String newModelName) {
-        return new ServeConfig(registry, host, port, maxBatch, maxDelayMs, maxRequestBytes, maxPixels, apiKey, pollMs, newModelName, allowSchemaChange, maxDecodedBytes, maxQueuedImages, workers, requestTimeoutMs, insecure, readTimeoutSeconds, idleTimeoutSeconds, maxPixelsInFlight);
+        return toBuilder().modelName(newModelName).build();
     }
 
     public ServeConfig withAllowSchemaChange(boolean allow) {
-        return new ServeConfig(registry, host, port, maxBatch, maxDelayMs, maxRequestBytes, maxPixels, apiKey, pollMs, modelName, allow, maxDecodedBytes, maxQueuedImages, workers, requestTimeoutMs, insecure, readTimeoutSeconds, idleTimeoutSeconds, maxPixelsInFlight);
+        return toBuilder().allowSchemaChange(allow).build();
     }
 
     public ServeConfig withAdmission(long newMaxDecodedBytes, int newMaxQueuedImages, int newWorkers) {
-        return new ServeConfig(registry, host, port, maxBatch, maxDelayMs, maxRequestBytes, maxPixels, apiKey, pollMs, modelName, allowSchemaChange, newMaxDecodedBytes, newMaxQueuedImages, newWorkers, requestTimeoutMs, insecure, readTimeoutSeconds, idleTimeoutSeconds, maxPixelsInFlight);
+        return toBuilder().maxDecodedBytes(newMaxDecodedBytes).maxQueuedImages(newMaxQueuedImages).workers(newWorkers).build();
     }
 
     public ServeConfig withMaxPixelsInFlight(long newMaxPixelsInFlight) {
-        return new ServeConfig(registry, host, port, maxBatch, maxDelayMs, maxRequestBytes, maxPixels, apiKey, pollMs, modelName, allowSchemaChange, maxDecodedBytes, maxQueuedImages, workers, requestTimeoutMs, insecure, readTimeoutSeconds, idleTimeoutSeconds, newMaxPixelsInFlight);
+        return toBuilder().maxPixelsInFlight(newMaxPixelsInFlight).build();
     }
 
     public ServeConfig withRequestTimeoutMs(long newRequestTimeoutMs) {
-        return new ServeConfig(registry, host, port, maxBatch, maxDelayMs, maxRequestBytes, maxPixels, apiKey, pollMs, modelName, allowSchemaChange, maxDecodedBytes, maxQueuedImages, workers, newRequestTimeoutMs, insecure, readTimeoutSeconds, idleTimeoutSeconds, maxPixelsInFlight);
+        return toBuilder().requestTimeoutMs(newRequestTimeoutMs).build();
     }
 
     public ServeConfig withInsecure(boolean newInsecure) {
-        return new ServeConfig(registry, host, port, maxBatch, maxDelayMs, maxRequestBytes, maxPixels, apiKey, pollMs, modelName, allowSchemaChange, maxDecodedBytes, maxQueuedImages, workers, requestTimeoutMs, newInsecure, readTimeoutSeconds, idleTimeoutSeconds, maxPixelsInFlight);
+        return toBuilder().insecure(newInsecure).build();
     }
 
     public ServeConfig withTimeouts(long newReadTimeoutSeconds, long newIdleTimeoutSeconds) {
-        return new ServeConfig(registry, host, port, maxBatch, maxDelayMs, maxRequestBytes, maxPixels, apiKey, pollMs, modelName, allowSchemaChange, maxDecodedBytes, maxQueuedImages, workers, requestTimeoutMs, insecure, newReadTimeoutSeconds, newIdleTimeoutSeconds, maxPixelsInFlight);
+        return toBuilder().readTimeoutSeconds(newReadTimeoutSeconds).idleTimeoutSeconds(newIdleTimeoutSeconds).build();
     }
 
     /**
@@ -293,6 +293,157 @@ public record ServeConfig(
     private static void require(boolean condition, String message) {
         if (!condition) {
             throw new IllegalArgumentException(message);
+        }
+    }
+
+    /** A builder holding this configuration, to change some fields of a copy by name. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** Builds a {@link ServeConfig} by field name, from a copy of another one ({@link #toBuilder}). */
+    public static final class Builder {
+        private Path registry;
+        private String host;
+        private int port;
+        private int maxBatch;
+        private long maxDelayMs;
+        private long maxRequestBytes;
+        private long maxPixels;
+        private String apiKey;
+        private long pollMs;
+        private String modelName;
+        private boolean allowSchemaChange;
+        private long maxDecodedBytes;
+        private int maxQueuedImages;
+        private int workers;
+        private long requestTimeoutMs;
+        private boolean insecure;
+        private long readTimeoutSeconds;
+        private long idleTimeoutSeconds;
+        private long maxPixelsInFlight;
+
+        private Builder(ServeConfig c) {
+            registry = c.registry;
+            host = c.host;
+            port = c.port;
+            maxBatch = c.maxBatch;
+            maxDelayMs = c.maxDelayMs;
+            maxRequestBytes = c.maxRequestBytes;
+            maxPixels = c.maxPixels;
+            apiKey = c.apiKey;
+            pollMs = c.pollMs;
+            modelName = c.modelName;
+            allowSchemaChange = c.allowSchemaChange;
+            maxDecodedBytes = c.maxDecodedBytes;
+            maxQueuedImages = c.maxQueuedImages;
+            workers = c.workers;
+            requestTimeoutMs = c.requestTimeoutMs;
+            insecure = c.insecure;
+            readTimeoutSeconds = c.readTimeoutSeconds;
+            idleTimeoutSeconds = c.idleTimeoutSeconds;
+            maxPixelsInFlight = c.maxPixelsInFlight;
+        }
+
+        public Builder registry(Path value) {
+            registry = value;
+            return this;
+        }
+
+        public Builder host(String value) {
+            host = value;
+            return this;
+        }
+
+        public Builder port(int value) {
+            port = value;
+            return this;
+        }
+
+        public Builder maxBatch(int value) {
+            maxBatch = value;
+            return this;
+        }
+
+        public Builder maxDelayMs(long value) {
+            maxDelayMs = value;
+            return this;
+        }
+
+        public Builder maxRequestBytes(long value) {
+            maxRequestBytes = value;
+            return this;
+        }
+
+        public Builder maxPixels(long value) {
+            maxPixels = value;
+            return this;
+        }
+
+        public Builder apiKey(String value) {
+            apiKey = value;
+            return this;
+        }
+
+        public Builder pollMs(long value) {
+            pollMs = value;
+            return this;
+        }
+
+        public Builder modelName(String value) {
+            modelName = value;
+            return this;
+        }
+
+        public Builder allowSchemaChange(boolean value) {
+            allowSchemaChange = value;
+            return this;
+        }
+
+        public Builder maxDecodedBytes(long value) {
+            maxDecodedBytes = value;
+            return this;
+        }
+
+        public Builder maxQueuedImages(int value) {
+            maxQueuedImages = value;
+            return this;
+        }
+
+        public Builder workers(int value) {
+            workers = value;
+            return this;
+        }
+
+        public Builder requestTimeoutMs(long value) {
+            requestTimeoutMs = value;
+            return this;
+        }
+
+        public Builder insecure(boolean value) {
+            insecure = value;
+            return this;
+        }
+
+        public Builder readTimeoutSeconds(long value) {
+            readTimeoutSeconds = value;
+            return this;
+        }
+
+        public Builder idleTimeoutSeconds(long value) {
+            idleTimeoutSeconds = value;
+            return this;
+        }
+
+        public Builder maxPixelsInFlight(long value) {
+            maxPixelsInFlight = value;
+            return this;
+        }
+
+        public ServeConfig build() {
+            return new ServeConfig(registry, host, port, maxBatch, maxDelayMs, maxRequestBytes, maxPixels, apiKey,
+                    pollMs, modelName, allowSchemaChange, maxDecodedBytes, maxQueuedImages, workers,
+                    requestTimeoutMs, insecure, readTimeoutSeconds, idleTimeoutSeconds, maxPixelsInFlight);
         }
     }
 }

@@ -81,63 +81,43 @@ public record StreamConfig(Path teacher, Path student, Path input, Path out, Pat
     }
 
     public StreamConfig withStudent(Path bundleOrRegistry) {
-        return new StreamConfig(teacher, bundleOrRegistry, input, out, registry, continuous, monitorInterval,
-                parallelism, fileReaders, filesPerSplit, batchSize, batchTimeoutMs, topK, distillation, checkpointIntervalMs,
-                restartAttempts, restartDelayMs, maxFileBytes, maxPixels, resumeFrom, flinkOptions);
+        return toBuilder().student(bundleOrRegistry).build();
     }
 
     public StreamConfig withRegistry(Path dir) {
-        return new StreamConfig(teacher, student, input, out, dir, continuous, monitorInterval, parallelism,
-                fileReaders, filesPerSplit, batchSize, batchTimeoutMs, topK, distillation, checkpointIntervalMs, restartAttempts,
-                restartDelayMs, maxFileBytes, maxPixels, resumeFrom, flinkOptions);
+        return toBuilder().registry(dir).build();
     }
 
     public StreamConfig withContinuous(boolean on) {
-        return new StreamConfig(teacher, student, input, out, registry, on, monitorInterval, parallelism, fileReaders, filesPerSplit,
-                batchSize, batchTimeoutMs, topK, distillation, checkpointIntervalMs, restartAttempts, restartDelayMs,
-                maxFileBytes, maxPixels, resumeFrom, flinkOptions);
+        return toBuilder().continuous(on).build();
     }
 
     public StreamConfig withMonitorInterval(Duration interval) {
-        return new StreamConfig(teacher, student, input, out, registry, continuous, interval, parallelism, fileReaders, filesPerSplit,
-                batchSize, batchTimeoutMs, topK, distillation, checkpointIntervalMs, restartAttempts, restartDelayMs,
-                maxFileBytes, maxPixels, resumeFrom, flinkOptions);
+        return toBuilder().monitorInterval(interval).build();
     }
 
     public StreamConfig withParallelism(int p) {
-        return new StreamConfig(teacher, student, input, out, registry, continuous, monitorInterval, p, fileReaders, filesPerSplit,
-                batchSize, batchTimeoutMs, topK, distillation, checkpointIntervalMs, restartAttempts, restartDelayMs,
-                maxFileBytes, maxPixels, resumeFrom, flinkOptions);
+        return toBuilder().parallelism(p).build();
     }
 
     public StreamConfig withFileReaders(int readers) {
-        return new StreamConfig(teacher, student, input, out, registry, continuous, monitorInterval, parallelism, readers, filesPerSplit,
-                batchSize, batchTimeoutMs, topK, distillation, checkpointIntervalMs, restartAttempts, restartDelayMs,
-                maxFileBytes, maxPixels, resumeFrom, flinkOptions);
+        return toBuilder().fileReaders(readers).build();
     }
 
     public StreamConfig withFilesPerSplit(int files) {
-        return new StreamConfig(teacher, student, input, out, registry, continuous, monitorInterval, parallelism, fileReaders,
-                files, batchSize, batchTimeoutMs, topK, distillation, checkpointIntervalMs, restartAttempts, restartDelayMs,
-                maxFileBytes, maxPixels, resumeFrom, flinkOptions);
+        return toBuilder().filesPerSplit(files).build();
     }
 
     public StreamConfig withBatch(int size, long timeoutMs) {
-        return new StreamConfig(teacher, student, input, out, registry, continuous, monitorInterval, parallelism,
-                fileReaders, filesPerSplit, size, timeoutMs, topK, distillation, checkpointIntervalMs, restartAttempts,
-                restartDelayMs, maxFileBytes, maxPixels, resumeFrom, flinkOptions);
+        return toBuilder().batchSize(size).batchTimeoutMs(timeoutMs).build();
     }
 
     public StreamConfig withTopK(int k) {
-        return new StreamConfig(teacher, student, input, out, registry, continuous, monitorInterval, parallelism,
-                fileReaders, filesPerSplit, batchSize, batchTimeoutMs, k, distillation, checkpointIntervalMs, restartAttempts,
-                restartDelayMs, maxFileBytes, maxPixels, resumeFrom, flinkOptions);
+        return toBuilder().topK(k).build();
     }
 
     public StreamConfig withDistillation(OnlineDistillation d) {
-        return new StreamConfig(teacher, student, input, out, registry, continuous, monitorInterval, parallelism,
-                fileReaders, filesPerSplit, batchSize, batchTimeoutMs, topK, d, checkpointIntervalMs, restartAttempts, restartDelayMs,
-                maxFileBytes, maxPixels, resumeFrom, flinkOptions);
+        return toBuilder().distillation(d).build();
     }
 
     public StreamConfig withPublishEvery(int steps) {
@@ -145,40 +125,195 @@ public record StreamConfig(Path teacher, Path student, Path input, Path out, Pat
     }
 
     public StreamConfig withCheckpointInterval(long ms) {
-        return new StreamConfig(teacher, student, input, out, registry, continuous, monitorInterval, parallelism,
-                fileReaders, filesPerSplit, batchSize, batchTimeoutMs, topK, distillation, ms, restartAttempts, restartDelayMs,
-                maxFileBytes, maxPixels, resumeFrom, flinkOptions);
+        return toBuilder().checkpointIntervalMs(ms).build();
     }
 
     public StreamConfig withRestarts(int attempts, long delayMs) {
-        return new StreamConfig(teacher, student, input, out, registry, continuous, monitorInterval, parallelism,
-                fileReaders, filesPerSplit, batchSize, batchTimeoutMs, topK, distillation, checkpointIntervalMs, attempts, delayMs,
-                maxFileBytes, maxPixels, resumeFrom, flinkOptions);
+        return toBuilder().restartAttempts(attempts).restartDelayMs(delayMs).build();
     }
 
     public StreamConfig withLimits(long fileBytes, long pixels) {
-        return new StreamConfig(teacher, student, input, out, registry, continuous, monitorInterval, parallelism,
-                fileReaders, filesPerSplit, batchSize, batchTimeoutMs, topK, distillation, checkpointIntervalMs, restartAttempts,
-                restartDelayMs, fileBytes, pixels, resumeFrom, flinkOptions);
+        return toBuilder().maxFileBytes(fileBytes).maxPixels(pixels).build();
     }
 
     public StreamConfig withResumeFrom(Path checkpoint) {
-        return new StreamConfig(teacher, student, input, out, registry, continuous, monitorInterval, parallelism,
-                fileReaders, filesPerSplit, batchSize, batchTimeoutMs, topK, distillation, checkpointIntervalMs, restartAttempts,
-                restartDelayMs, maxFileBytes, maxPixels, checkpoint, flinkOptions);
+        return toBuilder().resumeFrom(checkpoint).build();
     }
 
     public StreamConfig withFlinkOption(String key, String value) {
         Map<String, String> options = new LinkedHashMap<>(flinkOptions);
         options.put(key, value);
-        return new StreamConfig(teacher, student, input, out, registry, continuous, monitorInterval, parallelism,
-                fileReaders, filesPerSplit, batchSize, batchTimeoutMs, topK, distillation, checkpointIntervalMs, restartAttempts,
-                restartDelayMs, maxFileBytes, maxPixels, resumeFrom, options);
+        return toBuilder().flinkOptions(options).build();
     }
 
     private static void positive(String name, long value) {
         if (value <= 0) {
             throw new IllegalArgumentException(name + " must be positive, got " + value);
+        }
+    }
+
+    /** A builder holding this configuration, to change some fields of a copy by name. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** Builds a {@link StreamConfig} by field name, from a copy of another one ({@link #toBuilder}). */
+    public static final class Builder {
+        private Path teacher;
+        private Path student;
+        private Path input;
+        private Path out;
+        private Path registry;
+        private boolean continuous;
+        private Duration monitorInterval;
+        private int parallelism;
+        private int fileReaders;
+        private int filesPerSplit;
+        private int batchSize;
+        private long batchTimeoutMs;
+        private int topK;
+        private OnlineDistillation distillation;
+        private long checkpointIntervalMs;
+        private int restartAttempts;
+        private long restartDelayMs;
+        private long maxFileBytes;
+        private long maxPixels;
+        private Path resumeFrom;
+        private Map<String, String> flinkOptions;
+
+        private Builder(StreamConfig c) {
+            teacher = c.teacher;
+            student = c.student;
+            input = c.input;
+            out = c.out;
+            registry = c.registry;
+            continuous = c.continuous;
+            monitorInterval = c.monitorInterval;
+            parallelism = c.parallelism;
+            fileReaders = c.fileReaders;
+            filesPerSplit = c.filesPerSplit;
+            batchSize = c.batchSize;
+            batchTimeoutMs = c.batchTimeoutMs;
+            topK = c.topK;
+            distillation = c.distillation;
+            checkpointIntervalMs = c.checkpointIntervalMs;
+            restartAttempts = c.restartAttempts;
+            restartDelayMs = c.restartDelayMs;
+            maxFileBytes = c.maxFileBytes;
+            maxPixels = c.maxPixels;
+            resumeFrom = c.resumeFrom;
+            flinkOptions = c.flinkOptions;
+        }
+
+        public Builder teacher(Path value) {
+            teacher = value;
+            return this;
+        }
+
+        public Builder student(Path value) {
+            student = value;
+            return this;
+        }
+
+        public Builder input(Path value) {
+            input = value;
+            return this;
+        }
+
+        public Builder out(Path value) {
+            out = value;
+            return this;
+        }
+
+        public Builder registry(Path value) {
+            registry = value;
+            return this;
+        }
+
+        public Builder continuous(boolean value) {
+            continuous = value;
+            return this;
+        }
+
+        public Builder monitorInterval(Duration value) {
+            monitorInterval = value;
+            return this;
+        }
+
+        public Builder parallelism(int value) {
+            parallelism = value;
+            return this;
+        }
+
+        public Builder fileReaders(int value) {
+            fileReaders = value;
+            return this;
+        }
+
+        public Builder filesPerSplit(int value) {
+            filesPerSplit = value;
+            return this;
+        }
+
+        public Builder batchSize(int value) {
+            batchSize = value;
+            return this;
+        }
+
+        public Builder batchTimeoutMs(long value) {
+            batchTimeoutMs = value;
+            return this;
+        }
+
+        public Builder topK(int value) {
+            topK = value;
+            return this;
+        }
+
+        public Builder distillation(OnlineDistillation value) {
+            distillation = value;
+            return this;
+        }
+
+        public Builder checkpointIntervalMs(long value) {
+            checkpointIntervalMs = value;
+            return this;
+        }
+
+        public Builder restartAttempts(int value) {
+            restartAttempts = value;
+            return this;
+        }
+
+        public Builder restartDelayMs(long value) {
+            restartDelayMs = value;
+            return this;
+        }
+
+        public Builder maxFileBytes(long value) {
+            maxFileBytes = value;
+            return this;
+        }
+
+        public Builder maxPixels(long value) {
+            maxPixels = value;
+            return this;
+        }
+
+        public Builder resumeFrom(Path value) {
+            resumeFrom = value;
+            return this;
+        }
+
+        public Builder flinkOptions(Map<String, String> value) {
+            flinkOptions = value;
+            return this;
+        }
+
+        public StreamConfig build() {
+            return new StreamConfig(teacher, student, input, out, registry, continuous, monitorInterval, parallelism,
+                    fileReaders, filesPerSplit, batchSize, batchTimeoutMs, topK, distillation, checkpointIntervalMs,
+                    restartAttempts, restartDelayMs, maxFileBytes, maxPixels, resumeFrom, flinkOptions);
         }
     }
 }
