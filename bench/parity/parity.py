@@ -260,6 +260,15 @@ def curve_points(result, iterations, points=8, smooth=250):
     return out
 
 
+def mean_curve(runs):
+    """Each point's mean over the runs (curve_points' output), formatted; "—" where no run has it."""
+    means = []
+    for j in range(len(runs[0])):
+        vals = [r[j] for r in runs if r[j] is not None]
+        means.append("%.3f" % statistics.mean(vals) if vals else "—")
+    return means
+
+
 def ensemble_curve(work, task, side, seed, model):
     """The teacher's or the student's training-loss curve on one side, in curve_points' input form."""
     directory = os.path.join(work, ENSEMBLE_VARIANT, side, slug(task), "teacher", "seed%d" % seed)
@@ -279,13 +288,8 @@ def ensemble_curves_table(work, task, seeds, budgets):
         for side in ("imed", "twin"):
             runs = [ensemble_curve(work, task, side, s, model) for s in range(seeds)]
             runs = [curve_points(r, iterations, smooth=iterations // 8) for r in runs if r is not None]
-            if not runs:
-                continue
-            means = []
-            for j in range(8):
-                vals = [r[j] for r in runs if r[j] is not None]
-                means.append("%.3f" % statistics.mean(vals) if vals else "—")
-            lines.append("| %s (%d its) | %s | %s |" % (model, iterations, side, " | ".join(means)))
+            if runs:
+                lines.append("| %s (%d its) | %s | %s |" % (model, iterations, side, " | ".join(mean_curve(runs))))
     return lines
 
 
@@ -345,13 +349,8 @@ def curves_table(results, tasks, methods, seeds, iterations):
             for side in ("imed", "twin"):
                 runs = [results.get((side, task, method, s)) for s in range(seeds)]
                 runs = [curve_points(r, iterations) for r in runs if r is not None]
-                if not runs:
-                    continue
-                means = []
-                for j in range(len(marks)):
-                    vals = [r[j] for r in runs if r[j] is not None]
-                    means.append("%.3f" % statistics.mean(vals) if vals else "—")
-                lines.append("| %s→%s | %s | %s | %s |" % (task[0], task[1], method, side, " | ".join(means)))
+                if runs:
+                    lines.append("| %s→%s | %s | %s | %s |" % (task[0], task[1], method, side, " | ".join(mean_curve(runs))))
     return lines
 
 

@@ -238,9 +238,9 @@ def load_initial_parameters(modules, path):
     paired run starts from the same weights on both sides."""
     saved = np.load(path)
     arrays = [saved[k] for k in sorted(saved.files)]
+    # imed writes no BatchNorm counter and no fixed random map of CDAN's (buffers, never trained).
     tensors = [t for m in modules for name, t in m.state_dict(keep_vars=True).items()
-               if not name.endswith("num_batches_tracked") and not name.startswith(("random_feature", "random_prediction"))
-               and ".random_" not in name]
+               if not name.rsplit(".", 1)[-1].startswith(("num_batches_tracked", "random_"))]
     if len(arrays) != len(tensors):
         raise SystemExit("%s: %d arrays, the network has %d parameters and statistics" % (path, len(arrays), len(tensors)))
     with torch.no_grad():
