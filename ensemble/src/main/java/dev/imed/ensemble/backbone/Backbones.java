@@ -105,39 +105,17 @@ public final class Backbones {
 
     /** The digits LeNet, {@link #lenet()}. */
     @AutoService(BackboneFactory.class)
-    public static final class LeNet implements BackboneFactory {
-        @Override
-        public String name() {
-            return "lenet";
-        }
-
-        @Override
-        public Block create(String argument, NDManager manager) {
-            return lenet();
-        }
-
-        @Override
-        public InputSpec inputSpec() {
-            return InputSpec.digits();
+    public static final class LeNet extends BuiltInBackbone {
+        public LeNet() {
+            super("lenet", Backbones::lenet, InputSpec.digits());
         }
     }
 
     /** The compact digits student, {@link #compactCnn()}. */
     @AutoService(BackboneFactory.class)
-    public static final class StudentCnn implements BackboneFactory {
-        @Override
-        public String name() {
-            return "student-cnn";
-        }
-
-        @Override
-        public Block create(String argument, NDManager manager) {
-            return compactCnn();
-        }
-
-        @Override
-        public InputSpec inputSpec() {
-            return InputSpec.digits();
+    public static final class StudentCnn extends BuiltInBackbone {
+        public StudentCnn() {
+            super("student-cnn", Backbones::compactCnn, InputSpec.digits());
         }
     }
 

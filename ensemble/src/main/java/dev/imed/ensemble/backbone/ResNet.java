@@ -2,7 +2,6 @@ package dev.imed.ensemble.backbone;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
@@ -33,39 +32,17 @@ public final class ResNet {
 
     /** {@code resnet18}, randomly initialised, on ImageNet-sized inputs. */
     @AutoService(BackboneFactory.class)
-    public static final class ResNet18 implements BackboneFactory {
-        @Override
-        public String name() {
-            return "resnet18";
-        }
-
-        @Override
-        public Block create(String argument, NDManager manager) {
-            return resnet18();
-        }
-
-        @Override
-        public InputSpec inputSpec() {
-            return InputSpec.imagenet();
+    public static final class ResNet18 extends BuiltInBackbone {
+        public ResNet18() {
+            super("resnet18", ResNet::resnet18, InputSpec.imagenet());
         }
     }
 
     /** {@code resnet50}, randomly initialised, on ImageNet-sized inputs. */
     @AutoService(BackboneFactory.class)
-    public static final class ResNet50 implements BackboneFactory {
-        @Override
-        public String name() {
-            return "resnet50";
-        }
-
-        @Override
-        public Block create(String argument, NDManager manager) {
-            return resnet50();
-        }
-
-        @Override
-        public InputSpec inputSpec() {
-            return InputSpec.imagenet();
+    public static final class ResNet50 extends BuiltInBackbone {
+        public ResNet50() {
+            super("resnet50", ResNet::resnet50, InputSpec.imagenet());
         }
     }
 
