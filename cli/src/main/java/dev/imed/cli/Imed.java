@@ -29,6 +29,7 @@ import picocli.CommandLine.ScopeType;
             StreamCommand.class,
             ClusterCommand.class,
             EvaluateCommand.class,
+            SelectCommand.class,
             SweepCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class

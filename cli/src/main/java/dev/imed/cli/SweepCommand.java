@@ -67,8 +67,8 @@ final class SweepCommand {
         String fusions;
         @Option(names = "--seeds", defaultValue = "3", description = "seeds 0..N-1 (default: ${DEFAULT-VALUE})")
         int seeds;
-        @Option(names = "--component-iterations", description = "iterations per component (default: ${DEFAULT-VALUE})")
-        int componentIterations = 1000;
+        @Option(names = "--component-iterations", description = "iterations per component, the suite's budget (default: ${DEFAULT-VALUE})")
+        int componentIterations = 2000;
         /** The old name, hidden from help but still accepted. */
         @Option(names = "--component-iters", hidden = true)
         void componentIters(int value) {

@@ -1,0 +1,60 @@
+package dev.imed.fusion.selection;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import dev.imed.core.data.Domain;
+import dev.imed.core.loader.DomainLoader;
+import dev.imed.core.model.Classifier;
+import dev.imed.core.model.Evaluation;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A choice among trained models (teachers trained with different levers, say) on an unlabelled target,
+ * by a {@link SelectionCriterion}. The target's labels are dropped before a single image is read, so the
+ * choice cannot depend on them.
+ *
+ * @param scores one per model, in the order given; higher is better
+ * @param selected the index of the chosen model (a tie goes to the later one)
+ */
+public record ModelSelection(SelectionCriterion criterion, double[] scores, int selected) {
+
+    /** Scores every model's target predictions and picks the best. The models must share their classes. */
+    public static ModelSelection choose(SelectionCriterion criterion, List<? extends Classifier> models, Domain target) {
+        if (models.isEmpty()) {
+            throw new IllegalArgumentException("no models to select from");
+        }
+        List<String> classes = models.get(0).classNames();
+        for (Classifier model : models) {
+            if (!model.classNames().equals(classes)) {
+                throw new IllegalArgumentException("the models to choose from predict different classes: " + classes
+                        + " against " + model.classNames());
+            }
+        }
+        Domain unlabelled = target.withoutLabels();
+        try (NDManager manager = NDManager.newBaseManager(models.get(0).manager().getDevice())) {
+            List<NDArray> probabilities = new ArrayList<>();
+            for (Classifier model : models) {
+                probabilities.add(probabilities(model, unlabelled, manager));
+            }
+            double[] scores = criterion.scores(probabilities);
+            return new ModelSelection(criterion, scores, SelectionCriterion.best(scores));
+        }
+    }
+
+    /** The model's class probabilities {@code [N, C]} over the whole domain, in index order, kept on the device. */
+    static NDArray probabilities(Classifier model, Domain unlabelled, NDManager into) {
+        DomainLoader loader = new DomainLoader(unlabelled, model.inputSpec(), false, 0);
+        NDList parts = new NDList();
+        for (int[] indices : loader.sequentialBatches(Evaluation.BATCH)) {
+            try (NDManager step = model.manager().newSubManager()) {
+                NDArray p = model.logits(loader.load(step, indices).images()).softmax(1);
+                p.attach(into); // outlives the step: the criterion compares every model's predictions at once
+                parts.add(p);
+            }
+        }
+        return parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts);
+    }
+}
