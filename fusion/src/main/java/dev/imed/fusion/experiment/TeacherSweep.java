@@ -47,8 +47,12 @@ public final class TeacherSweep {
         }
     }
 
-    /** One row entry: a model's target accuracy in one run. */
-    public record Entry(Task task, String ensemble, long seed, String model, double accuracy) {}
+    /** One row entry: a model's target accuracy in one run, and its bundle when it has one of its own. */
+    public record Entry(Task task, String ensemble, long seed, String model, double accuracy, Path bundle) {
+        Entry(Task task, String ensemble, long seed, String model, double accuracy) {
+            this(task, ensemble, seed, model, accuracy, null);
+        }
+    }
 
     private TeacherSweep() {}
 
@@ -84,7 +88,8 @@ public final class TeacherSweep {
                             }
                             entries.add(new Entry(task, ensemble.name(), seed, "best component", components.stream().mapToDouble(Number::doubleValue).max().orElse(Double.NaN)));
                         }
-                        entries.add(new Entry(task, ensemble.name(), seed, label(fusion), ((Number) target.get("accuracy")).doubleValue()));
+                        entries.add(new Entry(task, ensemble.name(), seed, label(fusion), ((Number) target.get("accuracy")).doubleValue(),
+                                teacher.dir()));
                         anyTarget = anyTarget == null ? target : anyTarget;
                         if (fusion == FusionKind.IMED) {
                             imedTarget = target;
