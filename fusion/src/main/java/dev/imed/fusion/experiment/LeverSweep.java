@@ -204,6 +204,15 @@ public final class LeverSweep {
                 out.append(' ').append(Stats.of(means).format()).append(" |\n");
             });
         }
+        out.append("\n### The settings as the criterion sees them (no target labels)\n\nA default for new targets: the setting "
+                + "with the highest mean score over the runs.\n\n| setting | chosen in runs | mean score |\n|---|---:|---:|\n");
+        for (int s = 0; s < settingNames.size(); s++) {
+            int i = s;
+            out.append("| ").append(settingNames.get(s)).append(" | ").append(runs.stream().filter(r -> r.chosen() == i).count())
+                    .append(" of ").append(runs.size()).append(" | ")
+                    .append(String.format(Locale.ROOT, "%.4f", runs.stream().mapToDouble(r -> r.scores()[i]).average().orElse(Double.NaN)))
+                    .append(" |\n");
+        }
         out.append("\n### The setting chosen per run, and the scores\n\n| task | ensemble | seed | chosen | its accuracy | best setting's accuracy | scores (")
                 .append(String.join(", ", settingNames)).append(") |\n|---|---|---:|---|---:|---:|---|\n");
         for (Run r : runs) {

@@ -48,7 +48,7 @@ class LeverSweepTest {
         LeverSweep.write(dir.resolve("report"), runs, "ensv", "test");
         String md = Files.readString(dir.resolve("report").resolve("levers.md"));
         assertThat(md).contains("| averaging |", "| IMED paper: kept iterate |", "| IMED member-dropout=0.5: oracle iterate |",
-                "setting chosen by ensv (no target labels)", "best member (picked with target labels)");
+                "setting chosen by ensv (no target labels)", "best member (picked with target labels)", "| paper | ");
         assertThat(dir.resolve("report").resolve("levers.json")).exists();
     }
 }
