@@ -101,27 +101,42 @@ public final class LeverSweep {
                 for (long seed : seeds) {
                     List<Map<String, Object>> perSetting = new ArrayList<>();
                     List<Teacher> teachers = new ArrayList<>();
+                    List<Integer> candidates = new ArrayList<>();
                     Map<String, Object> members = null;
                     try {
                         for (int s = 0; s < settings.size(); s++) {
                             TeacherSweep.Entry imed = find(entries.get(s), task, ensemble.name(), seed);
-                            Map<String, Object> detail = detail(details.get(s), task, ensemble.name(), seed);
-                            members = members != null ? members : detail;
                             Map<String, Object> row = new LinkedHashMap<>();
                             row.put("setting", settings.get(s).name());
-                            row.put("bundle", imed.bundle().toString());
                             row.put("accuracy", imed.accuracy());
+                            perSetting.add(row);
+                            if (imed.bundle() == null) {
+                                row.put("diverged", true); // not a candidate: there is no teacher to choose
+                                continue;
+                            }
+                            Map<String, Object> detail = detail(details.get(s), task, ensemble.name(), seed);
+                            members = members != null ? members : detail;
+                            row.put("bundle", imed.bundle().toString());
                             row.put("agreementWithComponents", detail.get("agreementWithComponents"));
                             row.put("agreementWithAverage", detail.get("agreementWithAverage"));
                             row.put("gates", detail.get("gates"));
                             if (detail.get("selection") instanceof Map<?, ?> selection) {
                                 row.put("selection", selection);
                             }
-                            perSetting.add(row);
                             teachers.add(Teacher.load(imed.bundle()));
+                            candidates.add(s);
                         }
-                        ModelSelection choice = ModelSelection.choose(criterion, teachers, target);
-                        runs.add(new Run(task, ensemble.name(), seed, members, perSetting, choice.scores(), choice.selected()));
+                        double[] scores = new double[settings.size()];
+                        java.util.Arrays.fill(scores, Double.NaN);
+                        int chosen = -1;
+                        if (!teachers.isEmpty()) {
+                            ModelSelection choice = ModelSelection.choose(criterion, teachers, target);
+                            for (int c = 0; c < candidates.size(); c++) {
+                                scores[candidates.get(c)] = choice.scores()[c];
+                            }
+                            chosen = candidates.get(choice.selected());
+                        }
+                        runs.add(new Run(task, ensemble.name(), seed, members == null ? Map.of() : members, perSetting, scores, chosen));
                     } finally {
                         teachers.forEach(Teacher::close);
                     }
@@ -133,7 +148,7 @@ public final class LeverSweep {
 
     private static TeacherSweep.Entry find(List<TeacherSweep.Entry> entries, Task task, String ensemble, long seed) {
         return entries.stream().filter(e -> e.task().equals(task) && e.ensemble().equals(ensemble) && e.seed() == seed
-                && e.bundle() != null).findFirst().orElseThrow();
+                && e.model().equals(FusionKind.IMED.label())).findFirst().orElseThrow();
     }
 
     private static Map<String, Object> detail(List<Map<String, Object>> details, Task task, String ensemble, long seed) {
@@ -153,8 +168,8 @@ public final class LeverSweep {
             rows.put("IMED " + name + ": kept iterate", r -> number(r.settings().get(i).get("accuracy")));
             rows.put("IMED " + name + ": oracle iterate", r -> selection(r, i, "oracleAccuracy"));
         }
-        rows.put("**setting chosen by " + criterion + " (no target labels)**", r -> number(r.settings().get(r.chosen()).get("accuracy")));
-        rows.put("best setting (picked with target labels)", r -> r.settings().stream().mapToDouble(s -> number(s.get("accuracy"))).max().orElse(Double.NaN));
+        rows.put("**setting chosen by " + criterion + " (no target labels)**", r -> r.chosen() < 0 ? Double.NaN : number(r.settings().get(r.chosen()).get("accuracy")));
+        rows.put("best setting (picked with target labels)", r -> r.settings().stream().mapToDouble(s -> number(s.get("accuracy"))).filter(v -> !Double.isNaN(v)).max().orElse(Double.NaN));
         return rows;
     }
 
@@ -168,7 +183,7 @@ public final class LeverSweep {
     }
 
     private static List<Double> memberAccuracies(Run run) {
-        return ((List<?>) run.members().get("componentAccuracy")).stream().map(LeverSweep::number).toList();
+        return run.members().get("componentAccuracy") instanceof List<?> list ? list.stream().map(LeverSweep::number).toList() : List.of();
     }
 
     private static double number(Object value) {
@@ -210,16 +225,16 @@ public final class LeverSweep {
             int i = s;
             out.append("| ").append(settingNames.get(s)).append(" | ").append(runs.stream().filter(r -> r.chosen() == i).count())
                     .append(" of ").append(runs.size()).append(" | ")
-                    .append(String.format(Locale.ROOT, "%.4f", runs.stream().mapToDouble(r -> r.scores()[i]).average().orElse(Double.NaN)))
+                    .append(String.format(Locale.ROOT, "%.4f", runs.stream().mapToDouble(r -> r.scores()[i]).filter(v -> !Double.isNaN(v)).average().orElse(Double.NaN)))
                     .append(" |\n");
         }
         out.append("\n### The setting chosen per run, and the scores\n\n| task | ensemble | seed | chosen | its accuracy | best setting's accuracy | scores (")
                 .append(String.join(", ", settingNames)).append(") |\n|---|---|---:|---|---:|---:|---|\n");
         for (Run r : runs) {
             out.append("| ").append(r.task().label()).append(" | ").append(r.ensemble()).append(" | ").append(r.seed())
-                    .append(" | ").append(r.settings().get(r.chosen()).get("setting"))
-                    .append(" | ").append(r.settings().get(r.chosen()).get("accuracy"))
-                    .append(" | ").append(String.format(Locale.ROOT, "%.2f", r.settings().stream().mapToDouble(s -> number(s.get("accuracy"))).max().orElse(Double.NaN)))
+                    .append(" | ").append(r.chosen() < 0 ? "none (all diverged)" : r.settings().get(r.chosen()).get("setting"))
+                    .append(" | ").append(r.chosen() < 0 ? "–" : r.settings().get(r.chosen()).get("accuracy"))
+                    .append(" | ").append(String.format(Locale.ROOT, "%.2f", r.settings().stream().mapToDouble(s -> number(s.get("accuracy"))).filter(v -> !Double.isNaN(v)).max().orElse(Double.NaN)))
                     .append(" | ").append(String.join(", ", Arrays.stream(r.scores()).mapToObj(v -> String.format(Locale.ROOT, "%.4f", v)).toList()))
                     .append(" |\n");
         }
@@ -249,7 +264,7 @@ public final class LeverSweep {
             m.put("members", r.members());
             m.put("settings", r.settings());
             m.put("scores", r.scores());
-            m.put("chosen", r.settings().get(r.chosen()).get("setting"));
+            m.put("chosen", r.chosen() < 0 ? null : r.settings().get(r.chosen()).get("setting"));
             return m;
         }).toList());
         Json.writeFile(out.resolve("levers.json"), json);

@@ -8,6 +8,7 @@ import dev.imed.ensemble.experiment.ComponentSweep;
 import dev.imed.ensemble.experiment.Stats;
 import dev.imed.ensemble.experiment.Task;
 import dev.imed.ensemble.train.ComponentConfig;
+import dev.imed.ensemble.train.DivergedException;
 import dev.imed.fusion.net.FusionKind;
 import dev.imed.fusion.teacher.TeacherConfig;
 import dev.imed.fusion.teacher.TeacherTrainer;
@@ -18,6 +19,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * For each task, ensemble and seed: trains (or reuses) the K components, then every fusion over
@@ -26,6 +29,8 @@ import java.util.function.UnaryOperator;
  * each component and with averaging, and, when it chose among its iterates, the selected, final and oracle ones.
  */
 public final class TeacherSweep {
+    private static final Logger LOG = LoggerFactory.getLogger(TeacherSweep.class);
+
     /** A named ensemble: the member methods and how a member's seed derives from the run's seed. */
     public record Ensemble(String name, List<String> methods, List<Long> seedOffsets) {
         /** Mixed members: DANN, CDAN and MCC. */
@@ -75,7 +80,15 @@ public final class TeacherSweep {
                     for (FusionKind fusion : fusions) {
                         TeacherConfig config = teacherSettings.apply(TeacherConfig.defaults(members, task.source(), task.target())
                                 .withFusion(fusion).withSeed(seed));
-                        Bundle teacher = trainOrReuse(work.resolve("teachers").resolve(task.slug()), config);
+                        Bundle teacher;
+                        try {
+                            teacher = trainOrReuse(work.resolve("teachers").resolve(task.slug()), config);
+                        } catch (DivergedException e) {
+                            // A diverged teacher is a result too: its cell says so and the sweep goes on.
+                            LOG.warn("{}", e.getMessage());
+                            entries.add(new Entry(task, ensemble.name(), seed, label(fusion), Double.NaN));
+                            continue;
+                        }
                         @SuppressWarnings("unchecked")
                         Map<String, Object> target = (Map<String, Object>) teacher.manifest().metrics().get("target");
                         if (entries.stream().noneMatch(e -> e.task().equals(task) && e.ensemble().equals(ensemble.name())
@@ -129,8 +142,14 @@ public final class TeacherSweep {
         return fusion.label();
     }
 
+    /** Where a teacher of this configuration is kept under {@code work}. */
+    static Path bundleDir(Path work, TeacherConfig config) {
+        return work.resolve(config.fusion().id() + "-seed" + config.seed() + "-" + Integer.toHexString(config.cacheKey().hashCode()));
+    }
+
     static Bundle trainOrReuse(Path work, TeacherConfig config) {
-        Path dir = work.resolve(config.fusion().id() + "-seed" + config.seed() + "-" + Integer.toHexString(config.cacheKey().hashCode()));
+        Path dir = bundleDir(work, config);
+        Path diverged = dir.resolveSibling(dir.getFileName() + ".diverged");
         if (Files.isDirectory(dir)) {
             try {
                 return Bundle.open(dir);
@@ -138,7 +157,20 @@ public final class TeacherSweep {
                 // Retrain a damaged bundle rather than trust it.
             }
         }
-        return TeacherTrainer.train(config, dir);
+        // Training is seeded, so a run that diverged once diverges again: remember it instead of retraining.
+        if (Files.isRegularFile(diverged)) {
+            try {
+                throw new DivergedException(Files.readString(diverged).strip());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        try {
+            return TeacherTrainer.train(config, dir);
+        } catch (DivergedException e) {
+            AtomicFiles.writeString(diverged, e.getMessage() + "\n");
+            throw e;
+        }
     }
 
     /** A markdown table per ensemble: rows are models, columns the tasks and the mean over tasks (mean ± sd over seeds). */
