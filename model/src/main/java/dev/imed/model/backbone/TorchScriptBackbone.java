@@ -1,4 +1,4 @@
-package dev.imed.ensemble.backbone;
+package dev.imed.model.backbone;
 
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;

@@ -1,11 +1,11 @@
-package dev.imed.distill.registry;
+package dev.imed.model.registry;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.imed.core.model.Classifier;
 import dev.imed.core.transform.InputSpec;
-import dev.imed.distill.student.Student;
+import dev.imed.model.student.Student;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package dev.imed.ensemble.backbone;
+package dev.imed.model.backbone;
 
 import dev.imed.core.transform.InputSpec;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package dev.imed.distill.student;
+package dev.imed.model.student;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -8,10 +8,10 @@ import dev.imed.core.bundle.BundleException;
 import dev.imed.core.bundle.Manifest;
 import dev.imed.core.device.Devices;
 import dev.imed.core.transform.InputSpec;
-import dev.imed.ensemble.backbone.Backbones;
-import dev.imed.ensemble.backbone.TorchScriptBackbone;
-import dev.imed.ensemble.component.BundledNet;
-import dev.imed.ensemble.component.ComponentNet;
+import dev.imed.model.backbone.Backbones;
+import dev.imed.model.backbone.TorchScriptBackbone;
+import dev.imed.model.net.BundledNet;
+import dev.imed.model.net.ComponentNet;
 import java.nio.file.Path;
 
 /**

@@ -1,4 +1,4 @@
-package dev.imed.distill.registry;
+package dev.imed.model.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,7 +9,7 @@ import dev.imed.core.bundle.Bundle;
 import dev.imed.core.bundle.Manifest;
 import dev.imed.core.data.DigitDomains;
 import dev.imed.core.transform.InputSpec;
-import dev.imed.distill.student.Student;
+import dev.imed.model.student.Student;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;

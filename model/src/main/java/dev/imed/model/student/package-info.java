@@ -1,2 +1,2 @@
 /** The compact student: the only model imed deploys. */
-package dev.imed.distill.student;
+package dev.imed.model.student;

@@ -1,4 +1,4 @@
-package dev.imed.ensemble.backbone;
+package dev.imed.model.backbone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

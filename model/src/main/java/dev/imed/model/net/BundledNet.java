@@ -1,4 +1,4 @@
-package dev.imed.ensemble.component;
+package dev.imed.model.net;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;

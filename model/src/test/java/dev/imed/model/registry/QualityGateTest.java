@@ -1,18 +1,18 @@
-package dev.imed.distill.registry;
+package dev.imed.model.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import dev.imed.core.bundle.Bundle;
 import dev.imed.core.data.DigitDomains;
 import dev.imed.core.data.Domain;
-import ai.djl.ndarray.types.Shape;
 import dev.imed.core.transform.InputSpec;
-import dev.imed.distill.student.Student;
-import dev.imed.ensemble.component.ComponentNet;
+import dev.imed.model.net.ComponentNet;
+import dev.imed.model.student.Student;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package dev.imed.ensemble.component;
+package dev.imed.model.net;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -16,8 +16,8 @@ import ai.djl.util.PairList;
 import dev.imed.core.bundle.BundleException;
 import dev.imed.core.bundle.Manifest;
 import dev.imed.core.transform.InputSpec;
-import dev.imed.ensemble.backbone.Backbones;
-import dev.imed.ensemble.backbone.TorchScriptBackbone;
+import dev.imed.model.backbone.Backbones;
+import dev.imed.model.backbone.TorchScriptBackbone;
 
 /**
  * backbone → bottleneck (Linear → {@code width}, BatchNorm, ReLU) → head (Linear → classes).

@@ -1,4 +1,4 @@
-package dev.imed.distill.registry;
+package dev.imed.model.registry;
 
 import ai.djl.nn.Block;
 import dev.imed.core.bundle.AtomicFiles;

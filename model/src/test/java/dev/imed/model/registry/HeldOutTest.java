@@ -1,11 +1,11 @@
-package dev.imed.distill.registry;
+package dev.imed.model.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.imed.core.data.DigitDomains;
 import dev.imed.core.data.Domain;
-import dev.imed.distill.student.Student;
+import dev.imed.model.student.Student;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
