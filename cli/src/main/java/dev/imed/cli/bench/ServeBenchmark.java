@@ -1,4 +1,4 @@
-package dev.imed.deploy.bench;
+package dev.imed.cli.bench;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -9,8 +9,12 @@ import dev.imed.core.data.DigitDomains;
 import dev.imed.core.transform.InputSpec;
 import dev.imed.deploy.InferenceServer;
 import dev.imed.deploy.ServeConfig;
+import dev.imed.deploy.metrics.ServeMetrics;
 import dev.imed.model.registry.StudentRegistry;
 import dev.imed.model.student.Student;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -230,26 +234,15 @@ public final class ServeBenchmark {
         }
     }
 
-    /** The server's (images, forward passes, forward seconds) so far, from its own /metrics. */
-    private static double[] serverTotals(InferenceServer server) throws IOException, InterruptedException {
-        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
-        String metrics = client.send(java.net.http.HttpRequest.newBuilder(server.url().resolve("/metrics")).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-        double[] totals = new double[3];
-        for (String line : metrics.lines().toList()) {
-            if (line.startsWith("imed_batch_images_sum ")) {
-                totals[0] = value(line);
-            } else if (line.startsWith("imed_batch_images_count ")) {
-                totals[1] = value(line);
-            } else if (line.startsWith("imed_batch_forward_seconds_sum ")) {
-                totals[2] = value(line);
-            }
-        }
-        return totals;
-    }
-
-    private static double value(String metricLine) {
-        return Double.parseDouble(metricLine.substring(metricLine.lastIndexOf(' ') + 1));
+    /**
+     * The server's (images, forward passes, forward seconds) so far, read from its Micrometer registry
+     * (the server runs in this JVM) rather than parsed out of the Prometheus text of {@code /metrics}.
+     */
+    private static double[] serverTotals(InferenceServer server) {
+        MeterRegistry meters = server.meters();
+        DistributionSummary images = meters.get(ServeMetrics.BATCH_IMAGES).summary();
+        Timer forward = meters.get(ServeMetrics.BATCH_FORWARD).timer();
+        return new double[] {images.totalAmount(), images.count(), forward.totalTime(TimeUnit.SECONDS)};
     }
 
     private static LoadGenerator.Result load(InferenceServer server, int concurrency, int requests, int warmup)
