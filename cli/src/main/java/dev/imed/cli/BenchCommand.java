@@ -111,7 +111,7 @@ final class BenchCommand {
 
         @Override
         public Integer call() throws Exception {
-            int failedRequests = dev.imed.deploy.bench.ServeBenchmark.run(
+            int failedRequests = dev.imed.cli.bench.ServeBenchmark.run(
                     new String[] {Integer.toString(requests), Integer.toString(rounds)}, System.out);
             return failedRequests > 0 ? 1 : 0;
         }

@@ -1,12 +1,12 @@
 package dev.imed.cli;
 
+import ai.djl.ndarray.NDManager;
 import dev.imed.core.bundle.Bundle;
 import dev.imed.core.bundle.BundleException;
 import dev.imed.core.device.Devices;
 import dev.imed.core.model.Classifier;
-import dev.imed.distill.student.Student;
 import dev.imed.ensemble.component.Component;
-import ai.djl.ndarray.NDManager;
+import dev.imed.model.student.Student;
 
 /** Loads any bundle as a classifier, by the kind its manifest declares. */
 final class Models {

@@ -23,7 +23,7 @@ final class PluginNames {
     static final class Backbones implements Iterable<String> {
         @Override
         public Iterator<String> iterator() {
-            return dev.imed.ensemble.backbone.Backbones.usages().iterator();
+            return dev.imed.model.backbone.Backbones.usages().iterator();
         }
     }
 

@@ -1,7 +1,7 @@
 package dev.imed.cli;
 
-import dev.imed.ensemble.backbone.Backbones;
-import dev.imed.ensemble.backbone.Preprocessing;
+import dev.imed.model.backbone.Backbones;
+import dev.imed.model.backbone.Preprocessing;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine;

@@ -2,7 +2,7 @@ package dev.imed.cli;
 
 import dev.imed.core.bundle.Json;
 import dev.imed.core.bundle.Manifest;
-import dev.imed.distill.registry.StudentRegistry;
+import dev.imed.model.registry.StudentRegistry;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,7 @@
 package dev.imed.cli;
 
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -10,13 +11,11 @@ import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
 /**
- * The stages depend only downstream, core ← ensemble ← fusion ← distill ← {streaming, deploy} ← cli,
- * and no module's packages form a cycle. Maven already refuses a back-edge between modules (it
- * would be a dependency cycle); this also catches one that a new module dependency would let in, and
- * cycles between packages of one module, which Maven cannot see.
- *
- * <p>TODO: deploy should serve a student without depending on distill (only on core and a small
- * student-loading API); once that split is done, narrow deploy's allowed layers to core and ensemble.
+ * The stages depend only downstream, core ← model ← ensemble ← fusion ← distill ← streaming ← cli, and
+ * deploy (the server) on core and model alone, so no training code reaches its class path. Maven
+ * already refuses a back-edge between modules (a dependency cycle); this also catches one that a new
+ * module dependency would let in, and cycles between packages of one module, which Maven cannot see.
+ * {@code LayeringRulesCanFailTest} shows the rules do fail on a back-edge.
  *
  * <p>TODO: deploy's subpackages still reach back into its root package ({@code Rejected}, wired by
  * {@code ServeBeans} and {@code InferenceServer}), which makes root ↔ batch/inference cycles. The cycle
@@ -29,6 +28,7 @@ class LayeringTest {
     @ArchTest
     static final ArchRule stagesDependOnlyDownstream = layeredArchitecture().consideringOnlyDependenciesInLayers()
             .layer("core").definedBy("dev.imed.core..")
+            .layer("model").definedBy("dev.imed.model..")
             .layer("ensemble").definedBy("dev.imed.ensemble..")
             .layer("fusion").definedBy("dev.imed.fusion..")
             .layer("distill").definedBy("dev.imed.distill..")
@@ -39,12 +39,26 @@ class LayeringTest {
             // streaming and deploy are siblings: neither may use the other.
             .whereLayer("streaming").mayOnlyBeAccessedByLayers("cli")
             .whereLayer("deploy").mayOnlyBeAccessedByLayers("cli")
-            .whereLayer("distill").mayOnlyBeAccessedByLayers("streaming", "deploy", "cli")
-            .whereLayer("fusion").mayOnlyBeAccessedByLayers("distill", "streaming", "deploy", "cli")
-            .whereLayer("ensemble").mayOnlyBeAccessedByLayers("fusion", "distill", "streaming", "deploy", "cli")
-            .whereLayer("core").mayOnlyBeAccessedByLayers("ensemble", "fusion", "distill", "streaming", "deploy", "cli");
+            // The server loads and serves a student; it must not pull in any training stage.
+            .whereLayer("deploy").mayOnlyAccessLayers("core", "model")
+            .whereLayer("distill").mayOnlyBeAccessedByLayers("streaming", "cli")
+            .whereLayer("fusion").mayOnlyBeAccessedByLayers("distill", "streaming", "cli")
+            .whereLayer("ensemble").mayOnlyBeAccessedByLayers("fusion", "distill", "streaming", "cli")
+            .whereLayer("model").mayOnlyAccessLayers("core")
+            .whereLayer("core").mayOnlyBeAccessedByLayers("model", "ensemble", "fusion", "distill", "streaming", "deploy", "cli")
+            .whereLayer("core").mayNotAccessAnyLayer();
 
-    /** Every package is its own slice; the layering rule above already keeps cycles from spanning modules. */
+    /** Libraries only training uses stay off the server: charts (reports) and Flink (the stream). */
+    @ArchTest
+    static final ArchRule serverUsesNoTrainingLibraries = noClasses().that().resideInAPackage("dev.imed.deploy..")
+            .or().resideInAPackage("dev.imed.model..")
+            .should().dependOnClassesThat().resideInAnyPackage("org.jfree..", "org.apache.flink..");
+
+    /** The modules' top-level packages form no cycle (a redundant guard should a layer ever be widened). */
+    @ArchTest
+    static final ArchRule noModuleCycles = slices().matching("dev.imed.(*)..").should().beFreeOfCycles();
+
+    /** Every package is its own slice. */
     @ArchTest
     static final ArchRule noPackageCycles = slices().matching("dev.imed.(**)").should().beFreeOfCycles()
             .ignoreDependency(resideInAPackage("dev.imed.deploy.*.."), resideInAPackage("dev.imed.deploy"));

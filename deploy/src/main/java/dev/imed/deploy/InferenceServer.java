@@ -3,6 +3,7 @@ package dev.imed.deploy;
 import dev.imed.deploy.batch.DynamicBatcher;
 import dev.imed.deploy.model.LiveModel;
 import dev.imed.deploy.model.RegistryWatcher;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.swagger.v3.oas.annotations.OpenAPIDefinition;
@@ -92,6 +93,11 @@ public final class InferenceServer implements AutoCloseable {
     /** The registry version being served, 0 while none is loaded. */
     public long modelVersion() {
         return live.version();
+    }
+
+    /** The server's Micrometer registry (the meters {@code /metrics} exposes), for readers in the same JVM such as a benchmark. */
+    public MeterRegistry meters() {
+        return context.getBean(MeterRegistry.class);
     }
 
     /** Blocks until {@link #close()} is called (e.g. from a shutdown hook). */

@@ -2,7 +2,7 @@ package dev.imed.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.imed.distill.registry.StudentRegistry;
+import dev.imed.model.registry.StudentRegistry;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.annotation.Client;

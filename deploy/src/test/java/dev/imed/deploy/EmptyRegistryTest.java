@@ -3,7 +3,7 @@ package dev.imed.deploy;
 import static dev.imed.deploy.Eventually.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.imed.distill.registry.StudentRegistry;
+import dev.imed.model.registry.StudentRegistry;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.annotation.Client;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;

@@ -3,7 +3,7 @@ package dev.imed.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imed.core.testing.ImageBytes;
-import dev.imed.distill.registry.StudentRegistry;
+import dev.imed.model.registry.StudentRegistry;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;

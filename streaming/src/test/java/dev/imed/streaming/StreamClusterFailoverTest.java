@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imed.core.bundle.Bundle;
 import dev.imed.core.bundle.Manifest;
-import dev.imed.distill.registry.StudentRegistry;
+import dev.imed.model.registry.StudentRegistry;
 import dev.imed.streaming.cluster.SessionCluster;
 import dev.imed.streaming.decode.DeadLetter;
 import dev.imed.streaming.decode.DecodedImage;

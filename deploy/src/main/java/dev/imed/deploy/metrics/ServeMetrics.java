@@ -23,6 +23,11 @@ public final class ServeMetrics implements BatchListener {
         Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5)};
     private static final double[] BATCH_BUCKETS = {1, 2, 4, 8, 16, 32, 64, 128};
 
+    /** Images per forward pass: its count is the number of forward passes. */
+    public static final String BATCH_IMAGES = "imed.batch.images";
+    /** The time of each batched forward pass. */
+    public static final String BATCH_FORWARD = "imed.batch.forward";
+
     private final MeterRegistry registry;
     private final DistributionSummary batchImages;
     private final DistributionSummary batchRequests;
@@ -33,11 +38,11 @@ public final class ServeMetrics implements BatchListener {
 
     public ServeMetrics(MeterRegistry registry, LiveModel live) {
         this.registry = registry;
-        this.batchImages = DistributionSummary.builder("imed.batch.images")
+        this.batchImages = DistributionSummary.builder(BATCH_IMAGES)
                 .description("Images per forward pass").serviceLevelObjectives(BATCH_BUCKETS).register(registry);
         this.batchRequests = DistributionSummary.builder("imed.batch.requests")
                 .description("Requests per forward pass").serviceLevelObjectives(BATCH_BUCKETS).register(registry);
-        this.forward = Timer.builder("imed.batch.forward")
+        this.forward = Timer.builder(BATCH_FORWARD)
                 .description("Time of one batched forward pass").serviceLevelObjectives(LATENCY_BUCKETS).register(registry);
         Gauge.builder("imed.model.version", live, LiveModel::version)
                 .description("Registry version of the student being served (0: none)").strongReference(true).register(registry);

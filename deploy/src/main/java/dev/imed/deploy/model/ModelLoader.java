@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.imed.core.transform.InputSpec;
-import dev.imed.distill.student.Student;
+import dev.imed.model.student.Student;
 import java.nio.file.Path;
 
 /**

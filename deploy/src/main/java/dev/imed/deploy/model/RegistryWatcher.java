@@ -1,7 +1,7 @@
 package dev.imed.deploy.model;
 
 import dev.imed.core.transform.InputSpec;
-import dev.imed.distill.registry.StudentRegistry;
+import dev.imed.model.registry.StudentRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

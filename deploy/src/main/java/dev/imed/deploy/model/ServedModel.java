@@ -1,7 +1,7 @@
 package dev.imed.deploy.model;
 
 import dev.imed.core.transform.InputSpec;
-import dev.imed.distill.student.Student;
+import dev.imed.model.student.Student;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;

@@ -9,7 +9,7 @@ import dev.imed.deploy.TestStudents;
 import dev.imed.deploy.model.LiveModel;
 import dev.imed.deploy.model.ModelLoader;
 import dev.imed.deploy.model.ServedModel;
-import dev.imed.distill.registry.StudentRegistry;
+import dev.imed.model.registry.StudentRegistry;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;

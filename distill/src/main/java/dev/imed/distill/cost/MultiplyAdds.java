@@ -8,10 +8,10 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Convolution;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
-import dev.imed.ensemble.backbone.TorchScriptBackbone;
-import dev.imed.ensemble.component.ComponentNet;
 import dev.imed.ensemble.method.alignment.MultilinearMap;
 import dev.imed.fusion.net.FusionNet;
+import dev.imed.model.backbone.TorchScriptBackbone;
+import dev.imed.model.net.ComponentNet;
 import java.util.OptionalLong;
 
 /**

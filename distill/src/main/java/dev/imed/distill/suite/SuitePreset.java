@@ -1,9 +1,9 @@
 package dev.imed.distill.suite;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.imed.ensemble.backbone.Preprocessing;
 import dev.imed.fusion.selection.SelectionCriterion;
 import dev.imed.fusion.teacher.TeacherConfig;
+import dev.imed.model.backbone.Preprocessing;
 import java.util.List;
 
 /**

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.imed.distill.suite.SuitePreset.TaskSpec;
-import dev.imed.ensemble.backbone.Preprocessing;
 import dev.imed.fusion.selection.SelectionCriterion;
 import dev.imed.fusion.teacher.TeacherConfig;
+import dev.imed.model.backbone.Preprocessing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -12,7 +12,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import dev.imed.core.testing.GradientFixture;
-import dev.imed.ensemble.component.ComponentNet;
+import dev.imed.model.net.ComponentNet;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 

@@ -10,14 +10,14 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import dev.imed.core.device.Devices;
-import dev.imed.ensemble.backbone.Backbones;
-import dev.imed.ensemble.component.ComponentNet;
 import dev.imed.ensemble.method.Losses;
 import dev.imed.ensemble.method.Step;
 import dev.imed.ensemble.method.alignment.Dann;
 import dev.imed.ensemble.train.LearningRate;
 import dev.imed.ensemble.train.NesterovSgd;
 import dev.imed.ensemble.train.TrainingLoop;
+import dev.imed.model.backbone.Backbones;
+import dev.imed.model.net.ComponentNet;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -8,8 +8,10 @@ import dev.imed.core.bundle.BundleException;
 import dev.imed.core.bundle.Manifest;
 import dev.imed.core.device.Devices;
 import dev.imed.core.transform.InputSpec;
-import dev.imed.ensemble.backbone.Backbones;
-import dev.imed.ensemble.backbone.TorchScriptBackbone;
+import dev.imed.model.backbone.Backbones;
+import dev.imed.model.backbone.TorchScriptBackbone;
+import dev.imed.model.net.BundledNet;
+import dev.imed.model.net.ComponentNet;
 import java.nio.file.Path;
 
 /**

@@ -1,2 +1,2 @@
-/** Component models (backbone → 256-d bottleneck → head), their bundles and loaded form. */
+/** Component models: a {@link dev.imed.model.net.ComponentNet} trained by one method, its bundle and loaded form. */
 package dev.imed.ensemble.component;

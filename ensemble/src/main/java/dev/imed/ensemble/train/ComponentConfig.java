@@ -1,7 +1,7 @@
 package dev.imed.ensemble.train;
 
 import dev.imed.core.init.Initialization;
-import dev.imed.ensemble.backbone.Preprocessing;
+import dev.imed.model.backbone.Preprocessing;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

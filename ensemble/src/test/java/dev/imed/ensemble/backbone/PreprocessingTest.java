@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.djl.ndarray.NDManager;
 import dev.imed.core.transform.InputSpec;
 import dev.imed.ensemble.train.ComponentConfig;
+import dev.imed.model.backbone.Backbones;
+import dev.imed.model.backbone.Preprocessing;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,7 @@
 package dev.imed.streaming.distill;
 
 import dev.imed.core.transform.InputSpec;
-import dev.imed.distill.registry.QualityGate;
+import dev.imed.model.registry.QualityGate;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;

@@ -41,11 +41,11 @@ public record OnlineDistillation(int batchSize, int publishEvery, float lr, floa
         if (holdoutEvery < 0 || holdoutEvery == 1) {
             throw new IllegalArgumentException("holdoutEvery must be 0 (no gate) or at least 2, got " + holdoutEvery);
         }
-        if (holdoutEvery > 0 && window < dev.imed.distill.registry.QualityGate.MIN_WINDOW) {
+        if (holdoutEvery > 0 && window < dev.imed.model.registry.QualityGate.MIN_WINDOW) {
             throw new IllegalArgumentException("the quality gate's window needs at least "
-                    + dev.imed.distill.registry.QualityGate.MIN_WINDOW + " images, got " + window);
+                    + dev.imed.model.registry.QualityGate.MIN_WINDOW + " images, got " + window);
         }
-        new dev.imed.distill.registry.QualityGate(gateEpsilon, gateMinEntropyRatio); // validates both
+        new dev.imed.model.registry.QualityGate(gateEpsilon, gateMinEntropyRatio); // validates both
     }
 
     /**
@@ -55,8 +55,8 @@ public record OnlineDistillation(int batchSize, int publishEvery, float lr, floa
     public static OnlineDistillation defaults() {
         DistillationLoss loss = DistillationLoss.defaults();
         return new OnlineDistillation(32, 50, 0.01f, 0.001f, 0.9f, 5e-4f, loss.temperature(), loss.logitWeight(),
-                loss.featureWeight(), 8, 256, dev.imed.distill.registry.QualityGate.DEFAULT_MAX_AGREEMENT_DROP,
-                dev.imed.distill.registry.QualityGate.DEFAULT_MIN_ENTROPY_RATIO);
+                loss.featureWeight(), 8, 256, dev.imed.model.registry.QualityGate.DEFAULT_MAX_AGREEMENT_DROP,
+                dev.imed.model.registry.QualityGate.DEFAULT_MIN_ENTROPY_RATIO);
     }
 
     public OnlineDistillation withBatchSize(int n) {
@@ -94,8 +94,8 @@ public record OnlineDistillation(int batchSize, int publishEvery, float lr, floa
         return holdoutEvery > 0;
     }
 
-    public dev.imed.distill.registry.QualityGate gate() {
-        return new dev.imed.distill.registry.QualityGate(gateEpsilon, gateMinEntropyRatio);
+    public dev.imed.model.registry.QualityGate gate() {
+        return new dev.imed.model.registry.QualityGate(gateEpsilon, gateMinEntropyRatio);
     }
 
     public DistillationLoss loss() {

@@ -37,7 +37,7 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  *
  * <p>Unless the gate is off ({@code holdoutEvery} 0), every {@code holdoutEvery}-th image streamed is
  * kept out of training, in a window of the most recent ones; a version is published only if it passes
- * the {@link dev.imed.distill.registry.QualityGate} on that window. A rejected version is logged and
+ * the {@link dev.imed.model.registry.QualityGate} on that window. A rejected version is logged and
  * counted ({@code studentVersionsRejected}); training goes on.
  */
 public final class OnlineDistiller extends AbstractStreamOperator<StudentVersion>

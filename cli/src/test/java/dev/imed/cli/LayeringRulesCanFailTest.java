@@ -1,0 +1,39 @@
+package dev.imed.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.EvaluationResult;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link LayeringTest}'s rules, run on the real classes plus two deliberate back-edges that live only
+ * in this module's tests ({@code dev.imed.deploy.layeringfixture}, {@code dev.imed.core.layeringfixture}):
+ * a rule that could not fail would pass here too. (That the real classes alone pass is {@link LayeringTest}.)
+ */
+class LayeringRulesCanFailTest {
+    /** Unlike {@link LayeringTest}, test classes are included, so the fixtures are seen. */
+    private static final JavaClasses WITH_BACK_EDGES = new ClassFileImporter().importPackages("dev.imed");
+
+    @Test
+    void theServerReachingIntoTrainingBreaksTheLayering() {
+        assertThat(violations(LayeringTest.stagesDependOnlyDownstream))
+                .anySatisfy(line -> assertThat(line).contains("ServerReachingIntoTraining").contains("dev.imed.distill.train.DistillConfig"));
+    }
+
+    @Test
+    void coreReachingUpBreaksTheLayeringAndMakesAModuleCycle() {
+        assertThat(violations(LayeringTest.stagesDependOnlyDownstream))
+                .anySatisfy(line -> assertThat(line).contains("CoreReachingUp").contains("dev.imed.ensemble.train.ComponentConfig"));
+        assertThat(violations(LayeringTest.noModuleCycles)).anySatisfy(line -> assertThat(line).contains("CoreReachingUp"));
+    }
+
+    private static List<String> violations(ArchRule rule) {
+        EvaluationResult result = rule.evaluate(WITH_BACK_EDGES);
+        assertThat(result.hasViolation()).as(rule.getDescription()).isTrue();
+        return result.getFailureReport().getDetails();
+    }
+}

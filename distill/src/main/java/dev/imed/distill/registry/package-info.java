@@ -1,2 +1,0 @@
-/** The student registry: versioned student bundles in one directory, published atomically. */
-package dev.imed.distill.registry;

@@ -1,2 +1,0 @@
-/** The compact student: the only model imed deploys. */
-package dev.imed.distill.student;

@@ -1,0 +1,2 @@
+/** The compact student: the only model imed deploys. */
+package dev.imed.model.student;
