@@ -35,8 +35,9 @@ public final class LocalFlink {
         Configuration conf = new Configuration(configuration);
         conf.set(DeploymentOptions.TARGET, "local");
         conf.set(DeploymentOptions.ATTACHED, true);
+        // The class loader createLocalEnvironment's environment would use: Flink's own.
         StreamExecutionEnvironment env = new StreamExecutionEnvironment(new Executors(), conf,
-                Thread.currentThread().getContextClassLoader());
+                StreamExecutionEnvironment.class.getClassLoader());
         env.setParallelism(parallelism);
         return env;
     }
