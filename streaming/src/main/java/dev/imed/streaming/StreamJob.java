@@ -10,6 +10,8 @@ import dev.imed.streaming.decode.DecodeImages;
 import dev.imed.streaming.decode.DecodedImage;
 import dev.imed.streaming.distill.OnlineDistiller;
 import dev.imed.streaming.distill.StudentVersion;
+import dev.imed.streaming.engine.LocalFlink;
+import dev.imed.streaming.engine.TaskThreads;
 import dev.imed.streaming.label.TaughtBatch;
 import dev.imed.streaming.label.TeacherBatcher;
 import dev.imed.streaming.sink.JsonLines;
@@ -85,9 +87,8 @@ public final class StreamJob {
 
     public static RunningStream start(StreamConfig config, StreamTap tap) {
         Prepared prepared = prepare(config);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(config.parallelism(),
-                prepared.flinkConfiguration());
-        define(env, config, prepared.models(), prepared.identity().runId(), tap);
+        StreamExecutionEnvironment env = LocalFlink.environment(config.parallelism(), prepared.flinkConfiguration());
+        define(env, config, prepared.models(), prepared.identity().runId(), tap, embeddedThreads(config));
         try {
             JobClient client = env.executeAsync(prepared.jobName());
             return new RunningStream(client, config, prepared.identity().runId());
@@ -119,7 +120,8 @@ public final class StreamJob {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createRemoteEnvironment(host, port,
                 prepared.flinkConfiguration(), jars.stream().map(j -> j.toAbsolutePath().toString()).toArray(String[]::new));
         env.setParallelism(config.parallelism());
-        define(env, config, prepared.models(), prepared.identity().runId(), tap);
+        // Each TaskManager sets its own threads for its cores and slots (as imed cluster's do).
+        define(env, config, prepared.models(), prepared.identity().runId(), tap, 0);
         try {
             JobClient client = env.executeAsync(prepared.jobName());
             return new RunningStream(client, config, prepared.identity().runId());
@@ -141,6 +143,11 @@ public final class StreamJob {
         public JobID jobId() {
             return JobID.fromHexString(identity.jobId());
         }
+    }
+
+    /** PyTorch threads per model task when every one of them runs in this JVM: the teachers and the student share its cores. */
+    public static int embeddedThreads(StreamConfig config) {
+        return TaskThreads.perTask(Runtime.getRuntime().availableProcessors(), config.parallelism() + (config.distills() ? 1 : 0));
     }
 
     /** Resolves the models, decides the run (new, or resumed) and records its identity. */
@@ -304,8 +311,12 @@ public final class StreamJob {
                 + Arrays.toString(s.std()) + ")";
     }
 
-    /** Builds the job graph into {@code env}. */
-    public static void define(StreamExecutionEnvironment env, StreamConfig config, Models models, String runId, StreamTap tap) {
+    /**
+     * Builds the job graph into {@code env}; each model task sets PyTorch's intra-op threads to
+     * {@code pytorchThreads} (0: leaves them as the TaskManager has them).
+     */
+    public static void define(StreamExecutionEnvironment env, StreamConfig config, Models models, String runId, StreamTap tap,
+                              int pytorchThreads) {
         Path out = config.out().toAbsolutePath().normalize();
         DataStream<ImageFile> files;
         String target;
@@ -333,7 +344,7 @@ public final class StreamJob {
         SingleOutputStreamOperator<TaughtBatch> taught = tap.apply(decoded)
                 .transform("teacher", TypeInformation.of(TaughtBatch.class), new TeacherBatcher(
                         config.teacher().toAbsolutePath().toString(), config.batchSize(), config.batchTimeoutMs(),
-                        config.topK(), config.distills()))
+                        config.topK(), config.distills(), pytorchThreads))
                 .uid("teacher");
         // Files the decoder refused, and images whose teacher outputs were not finite.
         decoded.getSideOutput(DecodeImages.DEAD_LETTERS).union(taught.getSideOutput(TeacherBatcher.DEAD_LETTERS))
@@ -350,7 +361,7 @@ public final class StreamJob {
                     .transform("online distillation", TypeInformation.of(StudentVersion.class), new OnlineDistiller(
                             models.student().toString(), config.registryDir().toAbsolutePath().toString(), runId,
                             target, models.teacherSha(), models.teacherWidth(),
-                            config.distillation()))
+                            config.distillation(), pytorchThreads))
                     .setParallelism(1).setMaxParallelism(1).uid("online-distillation")
                     .map(new JsonLines.ToLine<StudentVersion>()).returns(Types.STRING).setParallelism(1).name("version as JSON").uid("version-json")
                     .sinkTo(JsonLines.sink(out.resolve(StreamOutputs.PUBLISHED), StreamOutputs.prefix(StreamOutputs.PUBLISHED, runId)))

@@ -35,7 +35,8 @@ public final class StreamJobMain {
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(prepared.flinkConfiguration());
         env.setParallelism(config.parallelism());
-        StreamJob.define(env, config, prepared.models(), prepared.identity().runId(), StreamTap.NONE);
+        StreamJob.define(env, config, prepared.models(), prepared.identity().runId(), StreamTap.NONE,
+                env instanceof LocalStreamEnvironment ? StreamJob.embeddedThreads(config) : 0);
         if (!(env instanceof LocalStreamEnvironment)) {
             // Under `flink run`: the client decides whether to wait (attached) or not (-d).
             env.execute(prepared.jobName());

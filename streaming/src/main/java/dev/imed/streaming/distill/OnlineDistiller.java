@@ -1,6 +1,7 @@
 package dev.imed.streaming.distill;
 
 import dev.imed.core.bundle.Bundle;
+import dev.imed.streaming.engine.TaskThreads;
 import dev.imed.streaming.label.TaughtBatch;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -56,6 +57,7 @@ public final class OnlineDistiller extends AbstractStreamOperator<StudentVersion
     private final String teacherSha;
     private final int teacherWidth;
     private final OnlineDistillation settings;
+    private final int pytorchThreads;
 
     private transient ListState<byte[]> state;
     private transient byte[] restored;
@@ -86,9 +88,10 @@ public final class OnlineDistiller extends AbstractStreamOperator<StudentVersion
      * @param target a name for the streamed domain, for the manifests
      * @param teacherSha sha256 of the teacher's weights, for the manifests' lineage
      * @param teacherWidth the width of the teacher's fused feature
+     * @param pytorchThreads PyTorch's intra-op threads per task ({@link TaskThreads#shareCores}; 0: as configured)
      */
     public OnlineDistiller(String studentDir, String registryDir, String runId, String target, String teacherSha,
-                           int teacherWidth, OnlineDistillation settings) {
+                           int teacherWidth, OnlineDistillation settings, int pytorchThreads) {
         this.studentDir = studentDir;
         this.registryDir = registryDir;
         this.runId = runId;
@@ -96,6 +99,7 @@ public final class OnlineDistiller extends AbstractStreamOperator<StudentVersion
         this.teacherSha = teacherSha;
         this.teacherWidth = teacherWidth;
         this.settings = settings;
+        this.pytorchThreads = pytorchThreads;
     }
 
     @Override
@@ -113,6 +117,7 @@ public final class OnlineDistiller extends AbstractStreamOperator<StudentVersion
     @Override
     public void open() throws Exception {
         super.open();
+        TaskThreads.shareCores(pytorchThreads);
         Bundle starting = Bundle.open(Path.of(studentDir));
         pending = new PendingExamples();
         heldOut = new HeldOutWindow(settings.window());

@@ -50,6 +50,7 @@ public final class TeacherBatcher extends AbstractStreamOperator<TaughtBatch>
     private final long timeoutMs;
     private final int topK;
     private final boolean emitBatches;
+    private final int pytorchThreads;
 
     private transient Teacher teacher;
     private transient String teacherSha;
@@ -72,8 +73,9 @@ public final class TeacherBatcher extends AbstractStreamOperator<TaughtBatch>
      * @param timeoutMs the longest an image waits for its batch to fill
      * @param topK classes listed per label
      * @param emitBatches whether to emit the batches (only needed when a student learns from them)
+     * @param pytorchThreads PyTorch's intra-op threads per task ({@link TaskThreads#shareCores}; 0: as configured)
      */
-    public TeacherBatcher(String teacherDir, int batchSize, long timeoutMs, int topK, boolean emitBatches) {
+    public TeacherBatcher(String teacherDir, int batchSize, long timeoutMs, int topK, boolean emitBatches, int pytorchThreads) {
         if (batchSize <= 0 || timeoutMs <= 0 || topK <= 0) {
             throw new IllegalArgumentException("batch size, timeout and top-k must be positive");
         }
@@ -82,12 +84,14 @@ public final class TeacherBatcher extends AbstractStreamOperator<TaughtBatch>
         this.timeoutMs = timeoutMs;
         this.topK = topK;
         this.emitBatches = emitBatches;
+        this.pytorchThreads = pytorchThreads;
     }
 
     @Override
     public void open() throws Exception {
         super.open();
         TaskThreads.disableGradients();
+        TaskThreads.shareCores(pytorchThreads);
         teacher = Teacher.load(Path.of(teacherDir));
         teacherSha = teacher.bundle().sha256();
         classNames = teacher.classNames();
