@@ -92,7 +92,19 @@ def main():
         step(args.warmup + i, args.warmup + args.iterations)
         seconds.append(time.perf_counter() - start)
     print("pytorch_step_seconds " + " ".join("%.4f" % s for s in seconds))
-    print("pytorch_peak_rss_mb %.0f" % (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
+    print("pytorch_peak_rss_mb %.0f" % peak_rss_mb())
+
+
+def peak_rss_mb():
+    # VmHWM, not ru_maxrss: a process started by the JVM inherits the parent's high-water mark in ru_maxrss.
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 if __name__ == "__main__":
