@@ -1,5 +1,8 @@
 package dev.imed.cli;
 
+import dev.imed.core.model.Evaluation;
+import dev.imed.core.transform.InputSpec;
+import dev.imed.ensemble.bench.PhotoBenchmark;
 import dev.imed.ensemble.bench.TrainBenchmark;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -7,6 +10,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -19,15 +23,29 @@ import picocli.CommandLine.Option;
 final class BenchCommand {
 
     @Command(name = "train", mixinStandardHelpOptions = true,
-            description = "Digits component training (LeNet, DANN, batch 32 + 32): DJL against PyTorch eager on this CPU.")
+            description = {"Component training against PyTorch eager on this CPU, in alternating rounds, as ratios.",
+                "  --model lenet:    digits (LeNet, DANN, batch 32 + 32), it/s.",
+                "  --model resnet50: photo scale (ResNet-50 + bottleneck + CDAN discriminator, batch 8 + 8 at 224 px, "
+                        + "Nesterov SGD, backbone at 0.1x), median time per step and peak resident memory;",
+                "                    with --infer, inference at the evaluation batch instead."})
     static final class Train implements Callable<Integer> {
-        @Option(names = "--iterations", defaultValue = "200", description = "timed iterations (default: ${DEFAULT-VALUE})")
-        int iterations;
-        @Option(names = "--warmup", defaultValue = "20", description = "untimed iterations first (default: ${DEFAULT-VALUE})")
-        int warmup;
+        @Option(names = "--model", defaultValue = "lenet", description = "lenet, resnet18 or resnet50 (default: ${DEFAULT-VALUE})")
+        String model;
+        @Option(names = "--infer", description = "time inference (evaluation batch) instead of training; resnet models only")
+        boolean infer;
+        @Option(names = "--iterations", description = "timed iterations per round (default: 200 for lenet, 3 for resnet)")
+        Integer iterations;
+        @Option(names = "--warmup", description = "untimed iterations first (default: 20 for lenet, 1 for resnet)")
+        Integer warmup;
+        @Option(names = "--batch-size", description = "resnet: images per domain (training, default 8) or per batch "
+                + "(--infer, default: the evaluation batch)")
+        Integer batch;
+        @Option(names = "--classes", defaultValue = "31", description = "resnet: classes of the head (default: ${DEFAULT-VALUE}, Office-31)")
+        int classes;
         @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Python with torch (default: ${DEFAULT-VALUE})")
         String python;
-        @Option(names = "--script", defaultValue = "bench/pytorch_train_step.py", description = "the PyTorch baseline (default: ${DEFAULT-VALUE})")
+        @Option(names = "--script", description = "the PyTorch baseline (default: bench/pytorch_train_step.py for lenet, "
+                + "bench/pytorch_resnet50_step.py for resnet)")
         Path script;
         @Option(names = "--rounds", defaultValue = "3",
                 description = "alternating DJL / PyTorch rounds; the median ratio is reported (default: ${DEFAULT-VALUE})")
@@ -35,8 +53,24 @@ final class BenchCommand {
 
         @Override
         public Integer call() throws IOException, InterruptedException {
+            boolean photo = model.startsWith("resnet");
+            if (!photo && !model.equals("lenet")) {
+                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--model: lenet, resnet18 or resnet50, not " + model);
+            }
+            if (infer && !photo) {
+                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--infer needs --model resnet18 or resnet50");
+            }
+            if (script == null) {
+                script = Path.of(photo ? "bench/pytorch_resnet50_step.py" : "bench/pytorch_train_step.py");
+            }
+            return photo ? photo() : digits();
+        }
+
+        private int digits() throws IOException, InterruptedException {
+            int warm = warmup == null ? 20 : warmup;
+            int its = iterations == null ? 200 : iterations;
             if (!Files.isRegularFile(script)) {
-                double djl = TrainBenchmark.dannDigitsIterationsPerSecond(warmup, iterations);
+                double djl = TrainBenchmark.dannDigitsIterationsPerSecond(warm, its);
                 System.out.printf(Locale.ROOT, "DJL     %.2f it/s  (%.1f ms/it)%n", djl, 1000 / djl);
                 System.out.println("PyTorch baseline skipped: " + script + " not found (run from the repository root)");
                 return 0;
@@ -44,8 +78,13 @@ final class BenchCommand {
             // Alternating rounds, because a 2-core machine's speed drifts; the median ratio ignores one noisy round.
             double[] ratios = new double[rounds];
             for (int round = 0; round < rounds; round++) {
-                double djl = TrainBenchmark.dannDigitsIterationsPerSecond(warmup, iterations);
-                double torch = pytorchIterationsPerSecond();
+                double djl = TrainBenchmark.dannDigitsIterationsPerSecond(warm, its);
+                double torch = Double.NaN;
+                for (String line : python(List.of("--warmup", Integer.toString(warm), "--iterations", Integer.toString(its)))) {
+                    if (line.startsWith("pytorch_it_per_s ")) {
+                        torch = Double.parseDouble(line.substring("pytorch_it_per_s ".length()).trim());
+                    }
+                }
                 if (Double.isNaN(torch)) {
                     System.out.println("PyTorch baseline failed (is python3-torch installed? apt-get install python3-torch libopenblas0-openmp)");
                     return 1;
@@ -54,28 +93,98 @@ final class BenchCommand {
                 System.out.printf(Locale.ROOT, "round %d: DJL %.2f it/s (%.1f ms/it), PyTorch %.2f it/s (%.1f ms/it), ratio %.2f%n",
                         round + 1, djl, 1000 / djl, torch, 1000 / torch, ratios[round]);
             }
-            java.util.Arrays.sort(ratios);
             System.out.printf(Locale.ROOT, "DJL time per iteration / PyTorch's = %.2f (median of %d rounds; target <= 1.3)%n",
-                    ratios[rounds / 2], rounds);
+                    median(ratios), rounds);
             return 0;
         }
 
-        private double pytorchIterationsPerSecond() throws IOException, InterruptedException {
-            Process process = new ProcessBuilder(List.of(python, script.toString(), "--warmup", Integer.toString(warmup),
-                    "--iterations", Integer.toString(iterations), "--threads", Integer.toString(Runtime.getRuntime().availableProcessors())))
-                    .redirectErrorStream(true).start();
-            double torch = Double.NaN;
+        private int photo() throws IOException, InterruptedException {
+            int warm = warmup == null ? 1 : warmup;
+            int its = iterations == null ? 3 : iterations;
+            int b = batch != null ? batch : infer ? Evaluation.batchSize(InputSpec.imagenet()) : 8;
+            String what = infer ? String.format(Locale.ROOT, "%s inference, batch %d at %d px", model, b, PhotoBenchmark.SIDE)
+                    : String.format(Locale.ROOT, "%s + bottleneck + CDAN, batch %d + %d at %d px, %d classes", model, b, b,
+                            PhotoBenchmark.SIDE, classes);
+            System.out.println(what + ": " + rounds + " alternating rounds of " + warm + " untimed + " + its + " timed steps");
+            boolean baseline = Files.isRegularFile(script);
+            if (!baseline) {
+                System.out.println("PyTorch baseline skipped: " + script + " not found (run from the repository root)");
+            }
+            if (baseline && !model.equals("resnet50")) {
+                System.out.println("PyTorch baseline skipped: " + script + " builds resnet50 only");
+                baseline = false;
+            }
+            double[] timeRatios = new double[rounds];
+            double[] rssRatios = new double[rounds];
+            for (int round = 0; round < rounds; round++) {
+                PhotoBenchmark.Run djl = infer ? PhotoBenchmark.inference(model, b, classes, warm, its)
+                        : PhotoBenchmark.cdanStep(model, b, classes, warm, its);
+                String djlText = describe(djl.medianSeconds(), djl.peakRssMb(), b, infer);
+                if (!baseline) {
+                    System.out.printf(Locale.ROOT, "round %d: DJL %s%n", round + 1, djlText);
+                    continue;
+                }
+                List<String> args = new ArrayList<>(List.of("--warmup", Integer.toString(warm), "--iterations", Integer.toString(its),
+                        "--batch", Integer.toString(b), "--classes", Integer.toString(classes)));
+                if (infer) {
+                    args.add("--infer");
+                }
+                double[] torchSeconds = null;
+                double torchRss = Double.NaN;
+                for (String line : python(args)) {
+                    if (line.startsWith("pytorch_step_seconds ")) {
+                        torchSeconds = java.util.Arrays.stream(line.substring("pytorch_step_seconds ".length()).trim().split("\\s+"))
+                                .mapToDouble(Double::parseDouble).toArray();
+                    } else if (line.startsWith("pytorch_peak_rss_mb ")) {
+                        torchRss = Double.parseDouble(line.substring("pytorch_peak_rss_mb ".length()).trim());
+                    }
+                }
+                if (torchSeconds == null) {
+                    System.out.println("PyTorch baseline failed (needs python3-torch and python3-torchvision)");
+                    return 1;
+                }
+                double torch = median(torchSeconds);
+                timeRatios[round] = djl.medianSeconds() / torch;
+                rssRatios[round] = djl.peakRssMb() / torchRss;
+                System.out.printf(Locale.ROOT, "round %d: DJL %s; PyTorch %s; time ratio %.2f, peak RSS ratio %.2f%n", round + 1,
+                        djlText, describe(torch, torchRss, b, infer), timeRatios[round], rssRatios[round]);
+            }
+            if (baseline) {
+                System.out.printf(Locale.ROOT, "DJL / PyTorch (median of %d rounds): time per %s %.2f, peak RSS %.2f%n",
+                        rounds, infer ? "batch" : "step", median(timeRatios), median(rssRatios));
+            }
+            return 0;
+        }
+
+        private static String describe(double seconds, double rssMb, int batch, boolean infer) {
+            return infer ? String.format(Locale.ROOT, "%.2f s/batch (%.1f img/s), peak RSS %.0f MiB", seconds, batch / seconds, rssMb)
+                    : String.format(Locale.ROOT, "%.2f s/step, peak RSS %.0f MiB", seconds, rssMb);
+        }
+
+        private static double median(double[] values) {
+            double[] sorted = values.clone();
+            java.util.Arrays.sort(sorted);
+            return sorted[sorted.length / 2];
+        }
+
+        /** Runs the baseline script with {@code args} (and the threads), echoing its other output; its lines. */
+        private List<String> python(List<String> args) throws IOException, InterruptedException {
+            List<String> command = new ArrayList<>(List.of(python, script.toString()));
+            command.addAll(args);
+            command.addAll(List.of("--threads", Integer.toString(Runtime.getRuntime().availableProcessors())));
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            List<String> lines = new ArrayList<>();
             try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = reader.readLine()) != null) {
-                    if (line.startsWith("pytorch_it_per_s ")) {
-                        torch = Double.parseDouble(line.substring("pytorch_it_per_s ".length()).trim());
+                    if (line.startsWith("pytorch_")) {
+                        lines.add(line);
                     } else {
                         System.out.println("python: " + line);
                     }
                 }
             }
-            return process.waitFor() == 0 ? torch : Double.NaN;
+            return process.waitFor() == 0 ? lines : List.of();
         }
     }
 

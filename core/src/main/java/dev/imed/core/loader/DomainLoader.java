@@ -40,6 +40,18 @@ public final class DomainLoader {
      * @param seed seed of the order and the augmentation
      */
     public DomainLoader(Domain domain, InputSpec spec, boolean train, long seed) {
+        this(domain, spec, train, seed, true);
+    }
+
+    /**
+     * An evaluation loader for a single pass in index order: it keeps no cache, since every image is read once,
+     * so its memory does not grow with the domain.
+     */
+    public static DomainLoader onePass(Domain domain, InputSpec spec) {
+        return new DomainLoader(domain, spec, false, 0, false);
+    }
+
+    private DomainLoader(Domain domain, InputSpec spec, boolean train, long seed, boolean cacheable) {
         if (domain.size() == 0) {
             throw new DatasetException(domain.name() + ": the domain has no images");
         }
@@ -51,7 +63,7 @@ public final class DomainLoader {
         this.shuffle = new Random(seed);
         boolean deterministic = !train || !spec.augment();
         long bytes = (long) domain.size() * spec.pixelsPerImage() * Float.BYTES;
-        this.cache = deterministic && bytes <= CACHE_BYTES ? new float[domain.size()][] : null;
+        this.cache = cacheable && deterministic && bytes <= CACHE_BYTES ? new float[domain.size()][] : null;
         this.order = IntStream.range(0, domain.size()).toArray();
         if (train) {
             shuffleOrder();

@@ -1,29 +1,47 @@
 package dev.imed.core.model;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.imed.core.data.DatasetException;
 import dev.imed.core.data.Domain;
 import dev.imed.core.loader.Batch;
 import dev.imed.core.loader.DomainLoader;
 import dev.imed.core.metrics.ConfusionMatrix;
+import dev.imed.core.transform.InputSpec;
 
 /** Runs a classifier over a whole labelled domain. Target labels are read here, and only here. */
 public final class Evaluation {
+    /** Largest inference batch: what small images (digits) use. */
     public static final int BATCH = 256;
+    /**
+     * Native memory an inference batch may take, in bytes. A lean forward keeps a few activations of one layer
+     * alive; for a ResNet at 224 px those are about {@link #ACTIVATIONS_PER_INPUT} times the input's size.
+     * Override with {@code -Dimed.inference.memory-mb=N}.
+     */
+    public static final long MEMORY_BUDGET = Long.getLong("imed.inference.memory-mb", 512) * 1024 * 1024;
+    static final int ACTIVATIONS_PER_INPUT = 32;
 
     private Evaluation() {}
 
-    /** Predictions for every image of the domain, in index order. */
-    public static long[] predict(Classifier model, Domain domain) {
-        DomainLoader loader = new DomainLoader(domain.withoutLabels(), model.inputSpec(), false, 0);
-        long[] predictions = new long[domain.size()];
-        for (int[] indices : loader.sequentialBatches(BATCH)) {
+    /**
+     * The inference batch for inputs of this shape: {@link #BATCH}, or fewer where that would take more than
+     * {@link #MEMORY_BUDGET}, so that peak memory stays bounded whatever the image size (27 at 224 px).
+     */
+    public static int batchSize(InputSpec spec) {
+        long perImage = (long) spec.pixelsPerImage() * Float.BYTES * ACTIVATIONS_PER_INPUT;
+        return (int) Math.max(1, Math.min(BATCH, MEMORY_BUDGET / perImage));
+    }
+
+    /** Predictions for every image of the domain, in index order (a small host array; nothing stays native). */
+    public static int[] predict(Classifier model, Domain domain) {
+        DomainLoader loader = DomainLoader.onePass(domain.withoutLabels(), model.inputSpec());
+        int[] predictions = new int[domain.size()];
+        for (int[] indices : loader.sequentialBatches(batchSize(model.inputSpec()))) {
             try (NDManager step = model.manager().newSubManager()) {
                 Batch batch = loader.load(step, indices);
-                NDArray argmax = model.logits(batch.images()).argMax(1);
-                long[] p = argmax.toLongArray();
-                System.arraycopy(p, 0, predictions, indices[0], p.length);
+                long[] p = model.logits(batch.images()).argMax(1).toLongArray();
+                for (int i = 0; i < p.length; i++) {
+                    predictions[indices[i]] = (int) p[i];
+                }
             }
         }
         return predictions;
@@ -38,10 +56,10 @@ public final class Evaluation {
             throw new DatasetException(domain.name() + ": has " + domain.numClasses() + " classes but the model has "
                     + model.classNames().size());
         }
-        long[] predictions = predict(model, domain);
+        int[] predictions = predict(model, domain);
         ConfusionMatrix matrix = new ConfusionMatrix(domain.classNames());
         for (int i = 0; i < predictions.length; i++) {
-            matrix.add(domain.label(i), (int) predictions[i]);
+            matrix.add(domain.label(i), predictions[i]);
         }
         return matrix;
     }

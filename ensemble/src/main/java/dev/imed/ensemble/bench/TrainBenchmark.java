@@ -45,6 +45,8 @@ public final class TrainBenchmark {
             NDArray labels = manager.randomInteger(0, 10, new Shape(32), DataType.INT64);
             ParameterStore store = new ParameterStore(manager, false);
             TrainingLoop.StepLoss stepLoss = (step, it, progress) -> {
+                // Lent to the step, so that the activations (which take the images' manager) are freed with it.
+                images.tempAttach(step);
                 NDList out = net.forward(store, new NDList(images), true);
                 NDArray f = out.get(0);
                 NDArray z = out.get(1);

@@ -60,24 +60,41 @@ public final class NesterovSgd {
     /** One update at base learning rate {@code lr}; temporaries live in {@code step}, closed by the caller. */
     public void step(float lr, NDManager step) {
         for (int i = 0; i < parameters.size(); i++) {
-            NDArray w = parameters.get(i).getArray();
-            w.tempAttach(step);
-            NDArray g = w.getGradient();
-            g.attach(step);
-            NDArray d = g.add(w.mul(weightDecay));
-            NDArray v = velocity.get(i);
-            // Temporaries take the manager of their first operand: lend v to the step too, or they pile up in the root.
-            v.tempAttach(step);
-            v.muli(momentum).addi(d);
-            w.subi(d.add(v.mul(momentum)).mul(lr * scales.get(i)));
-            g.muli(0);
+            // One parameter's temporaries at a time (about four copies of it), not the whole model's until the step ends.
+            try (NDManager scope = step.newSubManager()) {
+                NDArray w = parameters.get(i).getArray();
+                w.tempAttach(scope);
+                NDArray g = w.getGradient();
+                g.attach(scope);
+                NDArray d = g.add(w.mul(weightDecay));
+                NDArray v = velocity.get(i);
+                // Temporaries take the manager of their first operand: lend v to the scope too, or they pile up in the root.
+                v.tempAttach(scope);
+                v.muli(momentum).addi(d);
+                w.subi(d.add(v.mul(momentum)).mul(lr * scales.get(i)));
+                g.muli(0);
+            }
         }
     }
 
     /** Whether every gradient is finite (one reduction and one host read for all of them). */
     public boolean gradientsFinite(NDManager step) {
-        List<NDArray> grads = gradients(step);
-        return grads.isEmpty() || Float.isFinite(squaredNorm(grads).getFloat());
+        if (parameters.isEmpty()) {
+            return true;
+        }
+        NDArray sum = null;
+        for (Parameter p : parameters) {
+            // Each square is freed at once; only the running scalar stays in the step.
+            try (NDManager scope = step.newSubManager()) {
+                NDArray g = p.getArray().getGradient();
+                g.attach(scope);
+                NDArray s = g.square().sum();
+                NDArray total = sum == null ? s : sum.add(s);
+                total.attach(step);
+                sum = total;
+            }
+        }
+        return Float.isFinite(sum.getFloat());
     }
 
     /** The gradients of every parameter, as handles owned by {@code step}. */

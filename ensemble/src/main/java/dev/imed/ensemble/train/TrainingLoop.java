@@ -120,8 +120,12 @@ public final class TrainingLoop {
                 float loss;
                 String reason = null; // why this step is skipped, if it is
                 try (NDManager step = manager.newSubManager()) {
-                    try (GradientCollector collector = engine.newGradientCollector()) {
-                        NDArray value = stepLoss.loss(step, it, done);
+                    // The forward's activations are freed once backward is done, before the update allocates its own,
+                    // as PyTorch frees its graph. SAM computes the loss twice on inputs the step loss may keep, so
+                    // there they live for the whole step.
+                    try (NDManager forward = options.samRho() > 0 ? null : step.newSubManager();
+                         GradientCollector collector = engine.newGradientCollector()) {
+                        NDArray value = stepLoss.loss(forward != null ? forward : step, it, done);
                         collector.backward(value);
                         loss = value.getFloat();
                     }

@@ -69,7 +69,7 @@ public final class TeacherEvaluation {
     /** One pass of the teacher over a labelled domain: each component runs once per image. */
     public static Pass pass(Teacher teacher, Domain domain) {
         int k = teacher.components().size();
-        DomainLoader loader = new DomainLoader(domain.withoutLabels(), teacher.inputSpec(), false, 0);
+        DomainLoader loader = DomainLoader.onePass(domain.withoutLabels(), teacher.inputSpec());
         List<ConfusionMatrix> componentMatrices = new ArrayList<>();
         for (int i = 0; i < k; i++) {
             componentMatrices.add(new ConfusionMatrix(domain.classNames()));
@@ -82,7 +82,7 @@ public final class TeacherEvaluation {
         long[] agreeComponent = new long[k];
         long agreeAverage = 0;
         GateMoments gates = new GateMoments(teacher.fusion() == null ? List.of() : teacher.fusion().gateNames());
-        for (int[] indices : loader.sequentialBatches(Evaluation.BATCH)) {
+        for (int[] indices : loader.sequentialBatches(Evaluation.batchSize(teacher.inputSpec()))) {
             try (NDManager step = teacher.manager().newSubManager()) {
                 Batch batch = loader.load(step, indices);
                 NDList outputs = Teacher.componentOutputs(teacher.components(), batch.images());

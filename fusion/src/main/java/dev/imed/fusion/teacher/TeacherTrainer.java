@@ -196,16 +196,21 @@ public final class TeacherTrainer {
     /** The fused teacher's probabilities {@code [N, C]} on the whole (unlabelled) target, in its order. */
     static NDArray targetProbabilities(NDManager manager, List<Component> components, FusionNet fusion, ParameterStore store,
                                        Domain unlabelledTarget, InputSpec spec) {
-        DomainLoader loader = new DomainLoader(unlabelledTarget, spec, false, 0);
+        DomainLoader loader = DomainLoader.onePass(unlabelledTarget, spec);
         NDList batches = new NDList();
-        for (int[] indices : loader.sequentialBatches(Evaluation.BATCH)) {
-            Batch batch = loader.load(manager, indices);
-            NDList outputs = Teacher.componentOutputs(components, batch.images());
-            NDArray probabilities = fusion.apply(store, outputs.get(0), outputs.get(1).softmax(2), false).get(1).softmax(1);
-            probabilities.attach(manager);
-            batches.add(probabilities);
+        for (int[] indices : loader.sequentialBatches(Evaluation.batchSize(spec))) {
+            // Each batch's images and component outputs are freed with its step; only [n, C] probabilities stay.
+            try (NDManager step = manager.newSubManager()) {
+                Batch batch = loader.load(step, indices);
+                NDList outputs = Teacher.componentOutputs(components, batch.images());
+                NDArray probabilities = fusion.apply(store, outputs.get(0), outputs.get(1).softmax(2), false).get(1).softmax(1);
+                probabilities.attach(manager);
+                batches.add(probabilities);
+            }
         }
-        return NDArrays.concat(batches);
+        NDArray all = NDArrays.concat(batches);
+        batches.close();
+        return all;
     }
 
     /**

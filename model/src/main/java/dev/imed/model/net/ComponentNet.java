@@ -18,6 +18,7 @@ import dev.imed.core.bundle.Manifest;
 import dev.imed.core.transform.InputSpec;
 import dev.imed.model.backbone.Backbones;
 import dev.imed.model.backbone.TorchScriptBackbone;
+import dev.imed.model.backbone.LeanForward;
 
 /**
  * backbone → bottleneck (Linear → {@code width}, BatchNorm, ReLU) → head (Linear → classes).
@@ -61,7 +62,8 @@ public final class ComponentNet extends AbstractBlock {
 
     @Override
     protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray features = backbone.forward(store, inputs, training).head();
+        // Inference frees the backbone's activations layer by layer; training keeps them for backward.
+        NDArray features = (training ? backbone.forward(store, inputs, true) : LeanForward.forward(backbone, store, inputs)).head();
         NDArray f = bottleneck.forward(store, new NDList(features), training).head();
         NDArray z = head.forward(store, new NDList(f), training).head();
         return new NDList(f, z);

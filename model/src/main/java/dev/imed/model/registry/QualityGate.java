@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.imed.core.model.Classifier;
+import dev.imed.core.model.Evaluation;
 import dev.imed.core.transform.InputSpec;
 import dev.imed.model.student.Student;
 import java.util.LinkedHashMap;
@@ -35,7 +36,6 @@ public final class QualityGate {
     public static final double DEFAULT_MAX_AGREEMENT_DROP = 1.0;
     public static final double DEFAULT_MIN_ENTROPY_RATIO = 0.5;
     public static final int MIN_WINDOW = 32;
-    private static final int BATCH = 256;
 
     private final double maxAgreementDrop;
     private final double minEntropyRatio;
@@ -135,8 +135,9 @@ public final class QualityGate {
         int per = spec.pixelsPerImage();
         int n = window.size();
         int[] predicted = new int[n];
-        for (int from = 0; from < n; from += BATCH) {
-            int count = Math.min(BATCH, n - from);
+        int batch = Evaluation.batchSize(spec);
+        for (int from = 0; from < n; from += batch) {
+            int count = Math.min(batch, n - from);
             float[] slice = new float[count * per];
             System.arraycopy(window.images(), from * per, slice, 0, count * per);
             try (NDManager step = model.manager().newSubManager()) {
