@@ -18,16 +18,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 import torchvision
 
-
-class GradReverse(torch.autograd.Function):
-    @staticmethod
-    def forward(ctx, x, coeff):
-        ctx.coeff = coeff
-        return x.view_as(x)
-
-    @staticmethod
-    def backward(ctx, grad):
-        return -ctx.coeff * grad, None
+from pytorch_train_step import GradReverse  # the same reversal layer as the digits baseline
 
 
 def main():
