@@ -4,7 +4,6 @@ import dev.imed.core.bundle.AtomicFiles;
 import dev.imed.core.bundle.Json;
 import dev.imed.core.data.Domain;
 import dev.imed.core.data.Domains;
-import dev.imed.ensemble.experiment.Stats;
 import dev.imed.ensemble.experiment.Task;
 import dev.imed.ensemble.train.ComponentConfig;
 import dev.imed.fusion.net.FusionKind;
@@ -194,31 +193,16 @@ public final class LeverSweep {
     public static String markdown(List<Run> runs, String criterion) {
         StringBuilder out = new StringBuilder();
         List<String> settingNames = runs.get(0).settings().stream().map(s -> (String) s.get("setting")).toList();
-        for (String ensemble : runs.stream().map(Run::ensemble).distinct().toList()) {
-            List<Run> of = runs.stream().filter(r -> r.ensemble().equals(ensemble)).toList();
-            List<Task> tasks = of.stream().map(Run::task).distinct().toList();
-            out.append("\n### Ensemble: ").append(ensemble).append("\n\n| model |");
-            tasks.forEach(t -> out.append(' ').append(t.label()).append(" |"));
-            out.append(" mean |\n|---|");
-            tasks.forEach(t -> out.append("---:|"));
-            out.append("---:|\n");
-            Map<String, Function<Run, Double>> rows = rows(settingNames, criterion);
-            rows.forEach((name, value) -> {
-                out.append("| ").append(name).append(" |");
-                Map<Long, List<Double>> perSeed = new LinkedHashMap<>();
-                for (Task task : tasks) {
-                    List<Run> cell = of.stream().filter(r -> r.task().equals(task)).toList();
-                    List<Double> values = cell.stream().map(value).toList();
-                    out.append(' ').append(Stats.of(values.stream().filter(v -> !v.isNaN()).toList()).format()).append(" |");
-                    for (int i = 0; i < cell.size(); i++) {
-                        perSeed.computeIfAbsent(cell.get(i).seed(), k -> new ArrayList<>()).add(values.get(i));
-                    }
-                }
-                List<Double> means = perSeed.values().stream().filter(v -> v.size() == tasks.size() && v.stream().noneMatch(d -> d.isNaN()))
-                        .map(v -> v.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN)).toList();
-                out.append(' ').append(Stats.of(means).format()).append(" |\n");
-            });
-        }
+        // The fusion table's writer lays the rows out; a value that was not measured (a diverged setting, an oracle
+        // without iterate selection) is left out, so its cell and mean cover the seeds that have one.
+        List<TeacherSweep.Entry> entries = new ArrayList<>();
+        rows(settingNames, criterion).forEach((name, value) -> runs.forEach(r -> {
+            double v = value.apply(r);
+            if (!Double.isNaN(v)) {
+                entries.add(new TeacherSweep.Entry(r.task(), r.ensemble(), r.seed(), name, v));
+            }
+        }));
+        out.append(TeacherSweep.markdown(entries));
         out.append("\n### The settings as the criterion sees them (no target labels)\n\nA default for new targets: the setting "
                 + "with the highest mean score over the runs.\n\n| setting | chosen in runs | mean score |\n|---|---:|---:|\n");
         for (int s = 0; s < settingNames.size(); s++) {
