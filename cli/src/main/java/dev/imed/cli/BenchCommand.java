@@ -1,5 +1,8 @@
 package dev.imed.cli;
 
+import dev.imed.core.data.Domain;
+import dev.imed.core.data.Domains;
+import dev.imed.core.loader.DomainLoader;
 import dev.imed.core.model.Evaluation;
 import dev.imed.core.transform.InputSpec;
 import dev.imed.ensemble.bench.PhotoBenchmark;
@@ -50,6 +53,10 @@ final class BenchCommand {
         @Option(names = "--rounds", defaultValue = "3",
                 description = "alternating DJL / PyTorch rounds; the median ratio is reported (default: ${DEFAULT-VALUE})")
         int rounds;
+        @Option(names = "--data", paramLabel = "DOMAIN", description = "resnet training: draw the batches from this labelled "
+                + "domain (e.g. office31:ROOT/amazon) through the data pipeline, and compare background decoding "
+                + "(-Dimed.prefetch, default 2 batches ahead) with decoding inside the step, in alternating rounds")
+        String data;
 
         @Override
         public Integer call() throws IOException, InterruptedException {
@@ -63,7 +70,31 @@ final class BenchCommand {
             if (script == null) {
                 script = Path.of(photo ? "bench/pytorch_resnet50_step.py" : "bench/pytorch_train_step.py");
             }
-            return photo ? photo() : digits();
+            if (data != null && (!photo || infer)) {
+                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--data needs --model resnet18 or resnet50, without --infer");
+            }
+            return data != null ? pipeline() : photo ? photo() : digits();
+        }
+
+        /** The training step with batches from real files: decoded ahead in the background against inside the step. */
+        private int pipeline() {
+            Domain domain = Domains.open(data);
+            int warm = warmup == null ? 1 : warmup;
+            int its = iterations == null ? 6 : iterations;
+            int b = batch != null ? batch : 8;
+            int ahead = Math.max(1, DomainLoader.PREFETCH);
+            System.out.printf(Locale.ROOT, "%s + bottleneck + CDAN, batch %d + %d from %s (%d images, %d classes): %d alternating "
+                    + "rounds of %d untimed + %d timed steps%n", model, b, b, data, domain.size(), domain.numClasses(), rounds, warm, its);
+            double[] ratios = new double[rounds];
+            for (int round = 0; round < rounds; round++) {
+                double inline = PhotoBenchmark.cdanStepFromData(model, domain, b, 0, warm, its).medianSeconds();
+                double background = PhotoBenchmark.cdanStepFromData(model, domain, b, ahead, warm, its).medianSeconds();
+                ratios[round] = background / inline;
+                System.out.printf(Locale.ROOT, "round %d: decoding in the step %.2f s/step, %d batches ahead in the background %.2f s/step, "
+                        + "ratio %.2f%n", round + 1, inline, ahead, background, ratios[round]);
+            }
+            System.out.printf(Locale.ROOT, "background / in-step time per step (median of %d rounds): %.2f%n", rounds, median(ratios));
+            return 0;
         }
 
         private int digits() throws IOException, InterruptedException {

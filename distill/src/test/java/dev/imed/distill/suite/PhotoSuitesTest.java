@@ -91,6 +91,22 @@ class PhotoSuitesTest {
                 .contains(StageKind.STUDENT).doesNotContain(StageKind.COMPONENT, StageKind.TEACHER, StageKind.SOURCE_ONLY_STUDENT);
     }
 
+    /**
+     * Office-31's real class count: 256 · 31 > 4096, so the CDAN members' conditional map and the fusion's
+     * multilinear maps take their randomized path, end to end through teacher, student and report.
+     */
+    @Test
+    void office31WithItsThirtyOneClassesTakesTheRandomizedMaps() throws IOException {
+        List<String> classes = java.util.stream.IntStream.range(0, 31).mapToObj(i -> String.format("class_%02d", i)).toList();
+        assertThat(dev.imed.ensemble.method.alignment.MultilinearMap.usesRandomized(
+                dev.imed.model.net.ComponentNet.BOTTLENECK, classes.size())).isTrue();
+        Path root = MiniTrees.office31(dir.resolve("office31-full"), List.of("amazon", "webcam"), classes, 1);
+        SuiteSummary summary = SuiteRunner.run(tiny("office31", "A->W"), options(root, "office31-full", null));
+        assertCompleteReport(summary.report(), summary.results(), 1);
+        assertThat(summary.results().runs()).allSatisfy(r -> assertThat(r.accuracy()).isBetween(0.0, 100.0));
+        assertThat(Files.readString(summary.report().markdown())).contains("| model | A→W |", "| IMED teacher |");
+    }
+
     @Test
     void officeHomeRunsOneOfItsTwelveTasks() throws IOException {
         Path root = MiniTrees.officeHome(dir.resolve("officehome"), List.of("Art", "Clipart", "Product", "Real_World"),

@@ -8,7 +8,10 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
+import dev.imed.core.data.Domain;
 import dev.imed.core.device.Devices;
+import dev.imed.core.loader.DomainLoader;
+import dev.imed.core.transform.InputSpec;
 import dev.imed.core.memory.ResidentMemory;
 import dev.imed.model.backbone.Backbones;
 import dev.imed.model.net.ComponentNet;
@@ -41,8 +44,38 @@ public final class PhotoBenchmark {
 
     private PhotoBenchmark() {}
 
+    /** Where a step's {@code 2·batch} images come from; they must end up owned by {@code step}. */
+    private interface Images {
+        NDArray next(NDManager step, NDManager manager);
+    }
+
     /** {@code warmup} untimed then {@code iterations} timed CDAN steps at batch {@code batch} + {@code batch}. */
     public static Run cdanStep(String backbone, int batch, int classes, int warmup, int iterations) {
+        NDArray[] fixed = new NDArray[1];
+        return cdanStep(backbone, batch, classes, warmup, iterations, (step, manager) -> {
+            if (fixed[0] == null) {
+                fixed[0] = manager.randomNormal(new Shape(2L * batch, 3, SIDE, SIDE));
+            }
+            // Lent to the step, so that the activations (which take the images' manager) are freed with it.
+            fixed[0].tempAttach(step);
+            return fixed[0];
+        });
+    }
+
+    /**
+     * As {@link #cdanStep(String, int, int, int, int)}, but every step draws its source and target batches from
+     * {@code domain} through the training loaders (JPEG decoding, random-resized crop, flip), each decoding up to
+     * {@code prefetch} batches ahead in the background (0: in line, inside the step): the data pipeline is timed too.
+     */
+    public static Run cdanStepFromData(String backbone, Domain domain, int batch, int prefetch, int warmup, int iterations) {
+        InputSpec spec = InputSpec.imagenet();
+        DomainLoader source = new DomainLoader(domain, spec, true, 0, prefetch);
+        DomainLoader target = new DomainLoader(domain.withoutLabels(), spec, true, 1, prefetch);
+        return cdanStep(backbone, batch, domain.numClasses(), warmup, iterations,
+                (step, manager) -> source.next(step, batch).images().concat(target.next(step, batch).images()));
+    }
+
+    private static Run cdanStep(String backbone, int batch, int classes, int warmup, int iterations, Images batches) {
         Engine.getInstance().setRandomSeed(0);
         ResidentMemory.resetPeak();
         try (NDManager manager = NDManager.newBaseManager(Devices.preferred())) {
@@ -56,14 +89,12 @@ public final class PhotoBenchmark {
             cdan.blocks().forEach(b -> rest.addAll(b.getParameters().values()));
             NesterovSgd sgd = new NesterovSgd(manager, 0.9f, 5e-4f,
                     List.of(new NesterovSgd.Group(backboneParameters, 0.1f), new NesterovSgd.Group(rest, 1f)));
-            NDArray images = manager.randomNormal(new Shape(2L * batch, 3, SIDE, SIDE));
             NDArray labels = manager.randomInteger(0, classes, new Shape(batch), DataType.INT64);
             ParameterStore store = new ParameterStore(manager, false);
             String head = "0:" + batch;
             String tail = batch + ":";
             TrainingLoop.StepLoss stepLoss = (step, it, progress) -> {
-                // Lent to the step, so that the activations (which take the images' manager) are freed with it.
-                images.tempAttach(step);
+                NDArray images = batches.next(step, manager);
                 NDList out = net.forward(store, new NDList(images), true);
                 NDArray f = out.get(0);
                 NDArray z = out.get(1);

@@ -10,6 +10,7 @@ import dev.imed.core.bundle.Bundle;
 import dev.imed.core.data.DigitDomains;
 import dev.imed.core.data.Domain;
 import dev.imed.core.data.InMemoryDomain;
+import dev.imed.core.testing.FailingDomain;
 import dev.imed.ensemble.TestArrays;
 import dev.imed.ensemble.TestDomains;
 import dev.imed.ensemble.backbone.TorchScriptFixtures;
@@ -43,7 +44,7 @@ class CheckpointResumeTest {
 
         // 60·3 = 180 draws < 200 images: every draw is a fresh image (no cache hit), so load n
         // happens in iteration n / 3 and the failure strikes in iteration 50.
-        TestDomains.Failing failing = new TestDomains.Failing(source, 50 * BATCH);
+        FailingDomain failing = new FailingDomain(source, 50 * BATCH);
         assertThatThrownBy(() -> ComponentTrainer.train(config, failing, target, out))
                 .hasStackTraceContaining("injected failure");
         assertThat(out).doesNotExist();
@@ -80,7 +81,7 @@ class CheckpointResumeTest {
                 .withCheckpointEvery(3);
         Path out = tmp.resolve("ts");
         // ImageNet inputs are augmented, so nothing is cached: 2 loads per iteration, failing in iteration 4.
-        assertThatThrownBy(() -> ComponentTrainer.train(config, new TestDomains.Failing(source, 4 * 2), target, out))
+        assertThatThrownBy(() -> ComponentTrainer.train(config, new FailingDomain(source, 4 * 2), target, out))
                 .hasStackTraceContaining("injected failure");
         assertThat(iterationIn(ComponentTrainer.checkpointFile(out))).isEqualTo(3);
         Bundle resumed = ComponentTrainer.train(config, source, target, out);

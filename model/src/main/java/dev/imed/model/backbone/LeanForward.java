@@ -17,13 +17,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Inference forward that frees activations as it goes, as PyTorch's eager mode does. A plain DJL forward
+ * A forward that frees activations as it goes, as PyTorch's eager mode does. A plain DJL forward
  * attaches every intermediate array to the input's manager, so a ResNet-50 batch keeps all its ~150
  * activations alive until the caller closes that manager (gigabytes at 224 px). Here every child of a
  * {@link SequentialBlock} (recursively, and the branches of a {@link ParallelBlock}) runs in a temporary
  * sub-manager; only its output moves on, so at most a few activations of one layer are alive at a time.
  *
- * <p>Inference only: training needs the activations for backward anyway.
+ * <p>In training, freeing an intermediate's array only drops this side's reference: what backward needs
+ * (a convolution's input, a BatchNorm's input) stays alive in the autograd graph, which holds its own,
+ * and what it does not need (a BatchNorm's output once the ReLU has read it, a residual sum's inputs) is
+ * freed at once. So the step keeps about what PyTorch's autograd keeps, with the same gradients.
  */
 public final class LeanForward {
     private static final Logger LOG = LoggerFactory.getLogger(LeanForward.class);
@@ -34,11 +37,16 @@ public final class LeanForward {
 
     /** {@code block.forward(store, inputs, false)} with the outputs attached to the inputs' manager. */
     public static NDList forward(Block block, ParameterStore store, NDList inputs) {
+        return forward(block, store, inputs, false);
+    }
+
+    /** {@code block.forward(store, inputs, training)} with the outputs attached to the inputs' manager. */
+    public static NDList forward(Block block, ParameterStore store, NDList inputs, boolean training) {
         NDManager caller = inputs.head().getManager();
         if (block instanceof SequentialBlock sequential && !sequential.isReturnIntermediate()) {
             NDList current = inputs;
             for (Block child : sequential.getChildren().values()) {
-                NDList next = scoped(child, store, current, caller, current != inputs);
+                NDList next = scoped(child, store, current, caller, current != inputs, training);
                 current = next;
             }
             return current;
@@ -47,7 +55,7 @@ public final class LeanForward {
         if (join != null) {
             List<NDList> branches = new ArrayList<>();
             for (Block child : block.getChildren().values()) {
-                branches.add(scoped(child, store, inputs, caller, false));
+                branches.add(scoped(child, store, inputs, caller, false, training));
             }
             NDList out;
             try (NDManager scope = caller.newSubManager()) {
@@ -57,14 +65,14 @@ public final class LeanForward {
             }
             return out;
         }
-        return block.forward(store, inputs, false);
+        return block.forward(store, inputs, training);
     }
 
     /**
      * Runs one child in a sub-manager of {@code caller}; the output is moved to {@code caller}, everything else
      * is freed. {@code own}: the inputs are an intermediate of ours and are freed too, else they are only lent.
      */
-    private static NDList scoped(Block child, ParameterStore store, NDList inputs, NDManager caller, boolean own) {
+    private static NDList scoped(Block child, ParameterStore store, NDList inputs, NDManager caller, boolean own, boolean training) {
         try (NDManager scope = caller.newSubManager()) {
             // Operations attach their results to their first operand's manager, hence the inputs move to the scope.
             Map<NDArray, Boolean> in = new IdentityHashMap<>();
@@ -76,7 +84,7 @@ public final class LeanForward {
                     a.tempAttach(scope);
                 }
             }
-            NDList out = forward(child, store, inputs);
+            NDList out = forward(child, store, inputs, training);
             for (NDArray a : out) {
                 // A child that passes an input straight through (identity) must not give the caller's array away.
                 if (!in.containsKey(a) || own) {

@@ -62,8 +62,8 @@ public final class ComponentNet extends AbstractBlock {
 
     @Override
     protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
-        // Inference frees the backbone's activations layer by layer; training keeps them for backward.
-        NDArray features = (training ? backbone.forward(store, inputs, true) : LeanForward.forward(backbone, store, inputs)).head();
+        // The backbone's activations are freed layer by layer; in training autograd keeps what backward needs.
+        NDArray features = LeanForward.forward(backbone, store, inputs, training).head();
         NDArray f = bottleneck.forward(store, new NDList(features), training).head();
         NDArray z = head.forward(store, new NDList(f), training).head();
         return new NDList(f, z);

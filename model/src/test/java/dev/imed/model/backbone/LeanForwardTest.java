@@ -46,6 +46,59 @@ class LeanForwardTest {
         }
     }
 
+    /**
+     * Training: the same loss and the same gradient for every parameter as DJL's own forward, while the arrays
+     * left to the caller are the input and the output only (autograd keeps what backward needs by itself).
+     */
+    @Test
+    void trainingGivesTheSameGradientsWithoutKeepingActivations() {
+        Engine.getInstance().setRandomSeed(0);
+        try (NDManager model = NDManager.newBaseManager()) {
+            Block backbone = Backbones.create("resnet18", model);
+            Shape shape = new Shape(2, 3, 32, 32);
+            backbone.initialize(model, DataType.FLOAT32, shape);
+            ParameterStore store = new ParameterStore(model, false);
+            NDArray input = model.randomNormal(shape);
+            java.util.Map<String, float[]> plainGradients = new java.util.HashMap<>();
+            float plainLoss;
+            try (NDManager plain = model.newSubManager();
+                 ai.djl.training.GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                NDArray x = input.duplicate();
+                x.attach(plain);
+                NDArray loss = backbone.forward(store, new NDList(x), true).singletonOrThrow().square().sum();
+                collector.backward(loss);
+                plainLoss = loss.getFloat();
+                backbone.getParameters().stream().filter(p -> p.getValue().requiresGradient()).forEach(p -> plainGradients.put(p.getKey(), p.getValue().getArray().getGradient().toFloatArray()));
+                assertThat(plain.getManagedArrays().size()).isGreaterThan(50);
+            }
+            // Gradients accumulate across collectors.
+            backbone.getParameters().stream().filter(p -> p.getValue().requiresGradient())
+                    .forEach(p -> p.getValue().getArray().getGradient().muli(0));
+            try (NDManager lean = model.newSubManager();
+                 ai.djl.training.GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                NDArray x = input.duplicate();
+                x.attach(lean);
+                NDArray out = LeanForward.forward(backbone, store, new NDList(x), true).singletonOrThrow();
+                assertThat(lean.getManagedArrays()).containsExactlyInAnyOrder(x, out);
+                NDArray loss = out.square().sum();
+                collector.backward(loss);
+                assertThat(loss.getFloat()).isCloseTo(plainLoss, org.assertj.core.data.Percentage.withPercentage(1e-4));
+                assertThat(plainGradients).hasSizeGreaterThan(40);
+                backbone.getParameters().stream().filter(p -> p.getValue().requiresGradient()).forEach(p -> {
+                    float[] expected = plainGradients.get(p.getKey());
+                    float[] actual = p.getValue().getArray().getGradient().toFloatArray();
+                    float scale = 1e-6f;
+                    for (float v : expected) {
+                        scale = Math.max(scale, Math.abs(v));
+                    }
+                    for (int i = 0; i < expected.length; i++) {
+                        assertThat(Math.abs(actual[i] - expected[i])).as(p.getKey() + "[" + i + "]").isLessThanOrEqualTo(1e-4f * scale);
+                    }
+                });
+            }
+        }
+    }
+
     /** A component in inference mode takes the lean path. */
     @Test
     void componentNetInferenceIsLean() {
