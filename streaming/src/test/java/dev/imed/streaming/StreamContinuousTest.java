@@ -26,14 +26,10 @@ class StreamContinuousTest {
 
     @Test
     void labelsFilesAsTheyLandAndResumesAfterACancel() throws Exception {
-        StreamFixtures.Models models = StreamFixtures.models();
-        List<Path> digits = StreamFixtures.exportDigits(60, dir.resolve("digits"));
-        Path input = Files.createDirectories(dir.resolve("incoming"));
-        StreamConfig config = StreamConfig.defaults(models.teacher(), null, input, dir.resolve("out"))
-                .withContinuous(true)
-                .withMonitorInterval(Duration.ofMillis(200))
-                .withBatch(8, 100)
-                .withCheckpointInterval(300);
+        Continuous job = continuous(60, 200, 8, 100, 300);
+        List<Path> digits = job.digits();
+        Path input = job.input();
+        StreamConfig config = job.config();
 
         List<String> firstWave = new ArrayList<>();
         StreamSummary first;
@@ -72,14 +68,10 @@ class StreamContinuousTest {
 
     @Test
     void aFileDeadLetteredHalfWrittenIsLabelledOnceComplete() throws Exception {
-        StreamFixtures.Models models = StreamFixtures.models();
-        List<Path> digits = StreamFixtures.exportDigits(10, dir.resolve("digits"));
-        Path input = Files.createDirectories(dir.resolve("incoming"));
-        StreamConfig config = StreamConfig.defaults(models.teacher(), null, input, dir.resolve("out"))
-                .withContinuous(true)
-                .withMonitorInterval(Duration.ofMillis(100))
-                .withBatch(4, 50)
-                .withCheckpointInterval(200);
+        Continuous job = continuous(10, 100, 4, 50, 200);
+        List<Path> digits = job.digits();
+        Path input = job.input();
+        StreamConfig config = job.config();
         StreamOutputs outputs = new StreamOutputs(config.out());
         Path upload = input.resolve("upload.png");
         String uploadPath = upload.toAbsolutePath().toString();
@@ -102,6 +94,26 @@ class StreamContinuousTest {
             assertThat(labelled).containsExactlyInAnyOrder(uploadPath, later.get(0), later.get(1));
             assertThat(outputs.deadLetters(running.runId())).hasSize(1);
         }
+    }
+
+    /** A labelling-only continuous job over {@code input}, still empty, and the digit images that are to land in it. */
+    private record Continuous(List<Path> digits, Path input, StreamConfig config) {}
+
+    /**
+     * {@code images} digits exported, an empty incoming directory, and a continuous job over it that lists it every
+     * {@code monitorMs}, labels batches of {@code batch} (or what came within {@code batchTimeoutMs}) and
+     * checkpoints every {@code checkpointMs}.
+     */
+    private Continuous continuous(int images, long monitorMs, int batch, long batchTimeoutMs, long checkpointMs) throws IOException {
+        StreamFixtures.Models models = StreamFixtures.models();
+        List<Path> digits = StreamFixtures.exportDigits(images, dir.resolve("digits"));
+        Path input = Files.createDirectories(dir.resolve("incoming"));
+        StreamConfig config = StreamConfig.defaults(models.teacher(), null, input, dir.resolve("out"))
+                .withContinuous(true)
+                .withMonitorInterval(Duration.ofMillis(monitorMs))
+                .withBatch(batch, batchTimeoutMs)
+                .withCheckpointInterval(checkpointMs);
+        return new Continuous(digits, input, config);
     }
 
     /** Replaces a file's content whole (staged beside it, then renamed over it). */
