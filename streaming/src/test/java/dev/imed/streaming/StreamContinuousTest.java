@@ -69,15 +69,12 @@ class StreamContinuousTest {
     @Test
     void aFileDeadLetteredHalfWrittenIsLabelledOnceComplete() throws Exception {
         Continuous job = continuous(10, 100, 4, 50, 200);
-        List<Path> digits = job.digits();
-        Path input = job.input();
-        StreamConfig config = job.config();
-        StreamOutputs outputs = new StreamOutputs(config.out());
-        Path upload = input.resolve("upload.png");
+        StreamOutputs outputs = new StreamOutputs(job.config().out());
+        Path upload = job.input().resolve("upload.png");
         String uploadPath = upload.toAbsolutePath().toString();
-        try (RunningStream running = StreamJob.start(config)) {
+        try (RunningStream running = StreamJob.start(job.config())) {
             // A writer that does not stage its files: the job reads the first half of the image.
-            byte[] whole = Files.readAllBytes(digits.get(0));
+            byte[] whole = Files.readAllBytes(job.digits().get(0));
             replace(upload, java.util.Arrays.copyOf(whole, whole.length / 2));
             await(() -> outputs.deadLetters(running.runId()).size() == 1);
             assertThat(outputs.deadLetters(running.runId()).get(0).path()).isEqualTo(uploadPath);
@@ -85,9 +82,9 @@ class StreamContinuousTest {
             replace(upload, whole);
             await(() -> outputs.labels(running.runId()).size() == 1);
             // Two more files, one after the other: listings in between take nothing twice.
-            List<String> later = new ArrayList<>(StreamFixtures.land(digits.subList(1, 2), input));
+            List<String> later = new ArrayList<>(StreamFixtures.land(job.digits().subList(1, 2), job.input()));
             await(() -> outputs.labels(running.runId()).size() == 2);
-            later.addAll(StreamFixtures.land(digits.subList(2, 3), input));
+            later.addAll(StreamFixtures.land(job.digits().subList(2, 3), job.input()));
             await(() -> outputs.labels(running.runId()).size() == 3);
             running.cancel();
             List<String> labelled = outputs.labels(running.runId()).stream().map(TeacherLabel::path).toList();
