@@ -5,29 +5,17 @@ SGD with Nesterov momentum, on fixed in-memory batches. Prints one line: `pytorc
 
 Run with Debian's python3-torch (/usr/bin/python3) and libopenblas0-openmp installed."""
 import argparse
+import os
+import sys
 import time
 
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
 
-
-class GradReverse(torch.autograd.Function):
-    @staticmethod
-    def forward(ctx, x, coeff):
-        ctx.coeff = coeff
-        return x.view_as(x)
-
-    @staticmethod
-    def backward(ctx, grad):
-        return -ctx.coeff * grad, None
-
-
-def lenet():
-    return nn.Sequential(
-        nn.Conv2d(3, 32, 5), nn.BatchNorm2d(32), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Conv2d(32, 64, 5), nn.BatchNorm2d(64), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Flatten(), nn.Linear(64 * 4 * 4, 512), nn.ReLU())
+# The networks and the reversal layer are the parity twin's, so the baseline trains what imed trains.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "parity"))
+from twin import BOTTLENECK, DISC_HIDDEN, ComponentNet, mlp  # noqa: E402
+from twin import ReverseGradient as GradReverse  # noqa: E402  (pytorch_resnet50_step.py imports it from here)
 
 
 def main():
@@ -38,20 +26,16 @@ def main():
     args = parser.parse_args()
     torch.manual_seed(0)
     torch.set_num_threads(args.threads)
-    backbone = lenet()
-    bottleneck = nn.Sequential(nn.Linear(512, 256), nn.BatchNorm1d(256), nn.ReLU())
-    head = nn.Linear(256, 10)
-    disc = nn.Sequential(nn.Linear(256, 1024), nn.BatchNorm1d(1024), nn.ReLU(),
-                         nn.Linear(1024, 1024), nn.BatchNorm1d(1024), nn.ReLU(), nn.Linear(1024, 1))
-    params = [p for m in (backbone, bottleneck, head, disc) for p in m.parameters()]
+    net = ComponentNet("lenet", 10)  # LeNet -> bottleneck 256 -> head, built in that order from the seed
+    disc = mlp(BOTTLENECK, DISC_HIDDEN, 1)
+    params = [p for m in (net, disc) for p in m.parameters()]
     opt = torch.optim.SGD(params, lr=0.01, momentum=0.9, weight_decay=5e-4, nesterov=True)
     images = torch.randn(64, 3, 28, 28)
     labels = torch.randint(0, 10, (32,))
     domain = torch.cat([torch.ones(32, 1), torch.zeros(32, 1)])
 
     def step(it, total):
-        f = bottleneck(backbone(images))
-        z = head(f)
+        f, z = net(images)
         ce = F.cross_entropy(z[:32], labels)
         p = it / total
         coeff = 2.0 / (1.0 + torch.exp(torch.tensor(-10.0 * p)).item()) - 1.0

@@ -42,6 +42,8 @@ import sys
 import torch
 import torch.nn.functional as F
 
+from twin import reverse_gradient  # the twin's gradient-reversal layer (this script's directory is on sys.path)
+
 torch.set_default_dtype(torch.float64)
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -129,19 +131,6 @@ class Params:
         return params, grads
 
 
-class GradReverse(torch.autograd.Function):
-    """Identity forward; the gradient times −λ backward."""
-
-    @staticmethod
-    def forward(ctx, x, lam):
-        ctx.lam = lam
-        return x.view_as(x)
-
-    @staticmethod
-    def backward(ctx, grad):
-        return -ctx.lam * grad, None
-
-
 def warm_up(progress):
     return 2.0 / (1.0 + math.exp(-10.0 * progress)) - 1.0
 
@@ -206,7 +195,7 @@ def dann_fixture(seed):
     fs = leaf(gen, 4, 6, scale=1.5)
     ft = leaf(gen, 4, 6, scale=1.5)
     f = torch.cat([fs, ft], 0)
-    h = GradReverse.apply(f, lam)
+    h = reverse_gradient(f, lam)
     h.retain_grad()
     d = p.mlp(h, "", "discriminator", hidden, 1).reshape(-1)
     domain = torch.cat([torch.ones(4), torch.zeros(4)])  # 1 = source, 0 = target
@@ -241,7 +230,7 @@ def cdan_fixture(seed, name, entropy_conditioning, randomized):
         t = (f @ rf) * (g @ rg) / math.sqrt(random_dim)
     else:
         t = torch.bmm(g.unsqueeze(2), f.unsqueeze(1)).reshape(f.shape[0], -1)  # T[n, c·D + d] = g[n, c]·f[n, d]
-    h = GradReverse.apply(t, lam)
+    h = reverse_gradient(t, lam)
     h.retain_grad()
     d = p.mlp(h, "02SequentialBlock_", "discriminator", hidden, 1).reshape(-1)
     domain = torch.cat([torch.ones(4), torch.zeros(4)])
@@ -393,7 +382,7 @@ def self_check():
     theirs = F.batch_norm(x, None, None, gamma, beta, training=True, eps=BN_EPS)
     assert (mine - theirs).abs().max() < 1e-12
     v = torch.randn(4, generator=gen).requires_grad_(True)
-    (GradReverse.apply(v, 0.3) * torch.arange(4.0)).sum().backward()
+    (reverse_gradient(v, 0.3) * torch.arange(4.0)).sum().backward()
     assert torch.allclose(v.grad, -0.3 * torch.arange(4.0))
 
 

@@ -265,7 +265,10 @@ def perturb(modules, relative, seed):
 # Losses (Losses.java, Mcc.java, ConditionalAdversary.java)
 # ---------------------------------------------------------------------------------------------------------
 
-class _ReverseGradient(torch.autograd.Function):
+class ReverseGradient(torch.autograd.Function):
+    """Identity forward; the gradient times -coeff backward (also the gradient-reversal layer of
+    bench/pytorch_train_step.py and make_gradient_fixtures.py)."""
+
     @staticmethod
     def forward(ctx, x, coeff):
         ctx.coeff = coeff
@@ -277,7 +280,7 @@ class _ReverseGradient(torch.autograd.Function):
 
 
 def reverse_gradient(x, coeff):
-    return _ReverseGradient.apply(x, float(coeff))
+    return ReverseGradient.apply(x, float(coeff))
 
 
 def entropy(p):
@@ -587,16 +590,32 @@ def cmd_component(args):
     write_json(args.json, result)
 
 
-def load_component(path):
+def load_saved(path, kind):
+    """What --save wrote at path, refused unless it is a twin model of this kind."""
     saved = torch.load(path, map_location="cpu")
-    if saved.get("kind") != "component":
-        raise SystemExit("%s: not a twin component (kind %s)" % (path, saved.get("kind")))
+    if saved.get("kind") != kind:
+        raise SystemExit("%s: not a twin %s (kind %s)" % (path, kind, saved.get("kind")))
+    return saved
+
+
+def component_net(saved):
+    """The ComponentNet a saved component (or a saved teacher's member) describes, with its weights."""
     net = ComponentNet(saved["backbone"], len(saved["classNames"]), saved["width"])
     net.load_state_dict(saved["state"])
-    net.eval()
-    for p in net.parameters():
+    return net
+
+
+def frozen(module):
+    """The module in evaluation mode, its parameters out of autograd."""
+    module.eval()
+    for p in module.parameters():
         p.requires_grad_(False)
-    return net, saved
+    return module
+
+
+def load_component(path):
+    saved = load_saved(path, "component")
+    return frozen(component_net(saved)), saved
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -787,21 +806,12 @@ def cmd_teacher(args):
 
 
 def load_teacher(path):
-    saved = torch.load(path, map_location="cpu")
-    if saved.get("kind") != "teacher":
-        raise SystemExit("%s: not a twin teacher (kind %s)" % (path, saved.get("kind")))
-    components = []
-    for meta in saved["components"]:
-        net = ComponentNet(meta["backbone"], len(meta["classNames"]), meta["width"])
-        net.load_state_dict(meta["state"])
-        components.append(net)
+    saved = load_saved(path, "teacher")
+    components = [component_net(meta) for meta in saved["components"]]
     fusion = Fusion(saved["fusion"], len(components), len(saved["classNames"]), saved["width"], saved["layers"],
                     saved["normalizeFeatures"], saved["startFromAverage"])
     fusion.load_state_dict(saved["state"])
-    teacher = TeacherModel(components, fusion).eval()
-    for p in teacher.parameters():
-        p.requires_grad_(False)
-    return teacher, saved
+    return frozen(TeacherModel(components, fusion)), saved
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -28,6 +28,11 @@ final class ClusterCommand implements Runnable {
         @Option(names = "--dir", defaultValue = "cluster",
                 description = "the cluster's directory: configuration, logs and process ids (default: ${DEFAULT-VALUE})")
         Path dir;
+
+        /** The cluster kept in {@link #dir}. */
+        SessionCluster cluster() {
+            return SessionCluster.at(dir);
+        }
     }
 
     @Command(name = "start", mixinStandardHelpOptions = true,
@@ -65,7 +70,7 @@ final class ClusterCommand implements Runnable {
 
         @Override
         public Integer call() {
-            SessionCluster cluster = SessionCluster.at(directory.dir);
+            SessionCluster cluster = directory.cluster();
             Map<String, Long> processes = cluster.processes();
             System.out.println("processes: " + (processes.isEmpty() ? "none running" : processes));
             var overview = cluster.overview();
@@ -88,7 +93,7 @@ final class ClusterCommand implements Runnable {
 
         @Override
         public Integer call() {
-            Process process = SessionCluster.at(directory.dir).addTaskManager();
+            Process process = directory.cluster().addTaskManager();
             System.out.println("TaskManager started, pid " + process.pid());
             return 0;
         }
@@ -101,7 +106,7 @@ final class ClusterCommand implements Runnable {
 
         @Override
         public Integer call() {
-            SessionCluster cluster = SessionCluster.at(directory.dir);
+            SessionCluster cluster = directory.cluster();
             Map<String, Long> processes = cluster.processes();
             cluster.stop(Duration.ofSeconds(30));
             System.out.println("stopped " + (processes.isEmpty() ? "nothing (no process was running)" : processes.keySet()));

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code imed distill}: the teacher's knowledge into the compact student, the deployable bundle. */
@@ -31,15 +32,8 @@ final class DistillCommand implements Callable<Integer> {
     @Option(names = "--backbone", defaultValue = "student-cnn", completionCandidates = PluginNames.Backbones.class,
             description = "one of ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
     String backbone;
-    @Option(names = "--iterations", description = "iteration budget (default: ${DEFAULT-VALUE})")
-    int iterations = 2000;
-    /** The old name, hidden from help but still accepted. */
-    @Option(names = "--iters", hidden = true)
-    void iters(int value) {
-        iterations = value;
-    }
-    @Option(names = "--seed", defaultValue = "0", description = "seed (default: ${DEFAULT-VALUE})")
-    long seed;
+    @Mixin
+    TrainingRunOptions run;
     @Option(names = "--publish", description = "also publish the student as the next version of this registry directory, "
             + "if it passes the quality gate")
     Path registry;
@@ -66,9 +60,9 @@ final class DistillCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--source and --target are needed without --teacher");
         }
         DistillConfig config = DistillConfig.digits(teacher, src, tgt).withBackbone(backbone)
-                .withIterations(iterations).withSeed(seed);
+                .withIterations(run.iterations).withSeed(run.seed);
         if (registry == null) {
-            report(Distiller.train(config, out));
+            Bundles.report("student", Distiller.train(config, out));
             return 0;
         }
         if (teacher == null) {
@@ -77,9 +71,9 @@ final class DistillCommand implements Callable<Integer> {
         }
         QualityGate gate = new QualityGate(gateEpsilon, gateMinEntropyRatio);
         Domain targetDomain = Domains.open(tgt);
-        HeldOut.Split split = HeldOut.split(targetDomain, holdout != null ? holdout : HeldOut.defaultSize(targetDomain.size()), seed);
+        HeldOut.Split split = HeldOut.split(targetDomain, holdout != null ? holdout : HeldOut.defaultSize(targetDomain.size()), run.seed);
         Bundle bundle = Distiller.train(config, Domains.open(src), split.training(), out);
-        report(bundle);
+        Bundles.report("student", bundle);
         QualityGate.Decision decision;
         try (Teacher t = Teacher.load(teacher); Student student = Student.load(bundle.dir())) {
             decision = gate.decide(student, new StudentRegistry(registry), HeldOut.window(t, split.heldOut()));
@@ -92,13 +86,5 @@ final class DistillCommand implements Callable<Integer> {
         Bundle published = new StudentRegistry(registry).publishCopy(bundle, Map.of("qualityGate", decision.asMetrics()));
         System.out.println("published: " + published.dir());
         return 0;
-    }
-
-    private static void report(Bundle bundle) {
-        System.out.println("student bundle: " + bundle.dir());
-        Object t = bundle.manifest().metrics().get("target");
-        if (t instanceof java.util.Map<?, ?> m) {
-            System.out.println("target accuracy: " + m.get("accuracy") + "%");
-        }
     }
 }

@@ -102,14 +102,23 @@ final class RegistryCommand implements Runnable {
         }
     }
 
-    @Command(name = "show", mixinStandardHelpOptions = true, description = "Print a version's validity and manifest.")
-    static final class Show extends Base {
+    /** A subcommand about one version, given as its number or directory name. */
+    abstract static class OneVersion extends Base {
         @Parameters(paramLabel = "VERSION", description = "version number (7) or directory name (v000007)")
         String version;
 
         @Override
-        int run(StudentRegistry registry) {
-            long v = parse(version);
+        final int run(StudentRegistry registry) {
+            return run(registry, parse(version));
+        }
+
+        abstract int run(StudentRegistry registry, long v);
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Print a version's validity and manifest.")
+    static final class Show extends OneVersion {
+        @Override
+        int run(StudentRegistry registry, long v) {
             Optional<Manifest> manifest = registry.manifest(v);
             if (!Files.isDirectory(registry.directory(v))) {
                 throw new IllegalArgumentException("version " + v + " does not exist in " + registry.root());
@@ -122,13 +131,9 @@ final class RegistryCommand implements Runnable {
     }
 
     @Command(name = "pin", mixinStandardHelpOptions = true, description = "Serve this version until unpinned.")
-    static final class Pin extends Base {
-        @Parameters(paramLabel = "VERSION", description = "version number (7) or directory name (v000007)")
-        String version;
-
+    static final class Pin extends OneVersion {
         @Override
-        int run(StudentRegistry registry) {
-            long v = parse(version);
+        int run(StudentRegistry registry, long v) {
             registry.pin(v);
             System.out.println("pinned " + StudentRegistry.name(v));
             return 0;

@@ -7,6 +7,7 @@ import dev.imed.ensemble.train.ComponentTrainer;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code imed train …}: train one model and write its bundle. */
@@ -31,15 +32,8 @@ final class TrainCommand {
         @Option(names = "--backbone", completionCandidates = PluginNames.Backbones.class,
                 description = "one of ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})", defaultValue = "lenet")
         String backbone;
-        @Option(names = "--iterations", description = "iteration budget (default: ${DEFAULT-VALUE})")
-        int iterations = 2000;
-        /** The old name, hidden from help but still accepted. */
-        @Option(names = "--iters", hidden = true)
-        void iters(int value) {
-            iterations = value;
-        }
-        @Option(names = "--seed", defaultValue = "0", description = "seed (default: ${DEFAULT-VALUE})")
-        long seed;
+        @Mixin
+        TrainingRunOptions run;
         @Option(names = "--lr", defaultValue = "0.01", description = "base learning rate (default: ${DEFAULT-VALUE})")
         float lr;
         @Option(names = "--batch-size", description = "images per domain per step (default: ${DEFAULT-VALUE})")
@@ -61,22 +55,18 @@ final class TrainCommand {
                 + "parameters (after --init) to FILE as NumPy .npz, so another implementation can start from the same weights "
                 + "(bench/parity's paired runs)")
         Path initialParameters;
-        @picocli.CommandLine.Mixin
+        @Mixin
         PreprocessingOptions preprocessing;
 
         @Override
         public Integer call() {
             ComponentConfig config = ComponentConfig.digits(method, source, target).withBackbone(backbone)
-                    .withIterations(iterations).withSeed(seed).withLr(lr).withBatchSize(batch).withTradeOff(tradeOff)
+                    .withIterations(run.iterations).withSeed(run.seed).withLr(lr).withBatchSize(batch).withTradeOff(tradeOff)
                     .withWeightDecay(weightDecay).withInit(dev.imed.core.init.Initialization.parse(init))
                     .withPreprocessing(preprocessing.resolve(backbone));
             Bundle bundle = ComponentTrainer.train(config, Domains.open(source),
                     Domains.open(target), out, initialParameters);
-            System.out.println("component bundle: " + bundle.dir());
-            Object target = bundle.manifest().metrics().get("target");
-            if (target instanceof java.util.Map<?, ?> m) {
-                System.out.println("target accuracy: " + m.get("accuracy") + "%");
-            }
+            Bundles.report("component", bundle);
             return 0;
         }
     }
@@ -103,23 +93,16 @@ final class TrainCommand {
         String fusion;
         @Option(names = "--layers", defaultValue = "2", description = "fusion layers 1..3 (default: ${DEFAULT-VALUE})")
         int layers;
-        @Option(names = "--iterations", description = "iteration budget (default: ${DEFAULT-VALUE})")
-        int iterations = 1000;
-        /** The old name, hidden from help but still accepted. */
-        @Option(names = "--iters", hidden = true)
-        void iters(int value) {
-            iterations = value;
-        }
-        @picocli.CommandLine.Mixin
+        @Mixin
+        TrainingRunOptions run = new TrainingRunOptions(1000);
+        @Mixin
         TeacherLossOptions loss;
-        @Option(names = "--seed", defaultValue = "0", description = "seed (default: ${DEFAULT-VALUE})")
-        long seed;
 
         @Override
         public Integer call() {
             dev.imed.fusion.teacher.TeacherConfig config = dev.imed.fusion.teacher.TeacherConfig.defaults(components, source, target)
-                    .withFusion(dev.imed.fusion.net.FusionKind.parse(fusion)).withLayers(layers).withIterations(iterations)
-                    .withSeed(seed);
+                    .withFusion(dev.imed.fusion.net.FusionKind.parse(fusion)).withLayers(layers).withIterations(run.iterations)
+                    .withSeed(run.seed);
             config = loss.apply(config);
             Bundle bundle = dev.imed.fusion.teacher.TeacherTrainer.train(config, out);
             System.out.println("teacher bundle: " + bundle.dir());

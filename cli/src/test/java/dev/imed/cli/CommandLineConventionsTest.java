@@ -123,11 +123,11 @@ class CommandLineConventionsTest {
     void oldOptionNamesStillWorkButHelpShowsOnlyTheCanonicalOnes() {
         TrainCommand.Component component = new TrainCommand.Component();
         new CommandLine(component).parseArgs("--method", "mcc", "--source", "s", "--target", "t", "--out", "o");
-        assertThat(component.iterations).isEqualTo(2000);
+        assertThat(component.run.iterations).isEqualTo(2000);
         assertThat(component.batch).isEqualTo(32);
         new CommandLine(component).parseArgs("--method", "mcc", "--source", "s", "--target", "t", "--out", "o",
                 "--iters", "7", "--batch", "8");
-        assertThat(component.iterations).isEqualTo(7);
+        assertThat(component.run.iterations).isEqualTo(7);
         assertThat(component.batch).isEqualTo(8);
         DemoCommand demo = new DemoCommand();
         new CommandLine(demo).parseArgs("--component-iters", "5", "--teacher-iters", "6", "--student-iters", "7");

@@ -28,7 +28,7 @@ class EmptyRegistryTest implements TestPropertyProvider {
 
     @Override
     public Map<String, String> getProperties() {
-        return TestStudents.properties(HotReloadTest.config(registryDir));
+        return TestStudents.properties(ReloadFixture.config(registryDir));
     }
 
     @Test
@@ -45,6 +45,6 @@ class EmptyRegistryTest implements TestPropertyProvider {
 
         TestStudents.publish(new StudentRegistry(registryDir));
         await(() -> http.get("/v2/health/ready").status() == 200, "readiness");
-        HotReloadTest.assertServes(http, 1);
+        ReloadFixture.assertServes(http, 1);
     }
 }

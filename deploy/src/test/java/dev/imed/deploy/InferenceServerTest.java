@@ -30,7 +30,7 @@ class InferenceServerTest {
         try (HttpClient client = HttpClient.create(server.url().toURL(), clientConfig)) {
             assertThat(server.modelVersion()).isEqualTo(1);
             assertThat(server.config().registry()).isEqualTo(registryDir.toAbsolutePath().normalize());
-            HotReloadTest.assertServes(new Http(client), 1);
+            ReloadFixture.assertServes(new Http(client), 1);
         } finally {
             server.close();
         }

@@ -4,6 +4,7 @@ import static dev.imed.deploy.Eventually.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imed.core.bundle.Bundle;
+import dev.imed.deploy.ReloadFixture.Observation;
 import dev.imed.deploy.model.LiveModel;
 import dev.imed.model.registry.StudentRegistry;
 import io.micronaut.http.client.HttpClient;
@@ -14,16 +15,8 @@ import jakarta.inject.Inject;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,36 +39,17 @@ class PinRollbackTest implements TestPropertyProvider {
 
     @Override
     public Map<String, String> getProperties() {
-        StudentRegistry registry = new StudentRegistry(registryDir);
-        for (int i = 0; i < 3; i++) {
-            TestStudents.publish(registry);
-        }
-        return TestStudents.properties(HotReloadTest.config(registryDir));
+        return ReloadFixture.publishAndServe(registryDir, 3);
     }
-
-    private record Observation(int status, long version, String body) {}
 
     @Test
     void pinRollbackAndUnpinUnderLoadFailNoRequest() throws Exception {
         StudentRegistry registry = new StudentRegistry(registryDir);
         Http http = new Http(client);
         byte[] png = TestStudents.png(3);
-        Queue<Observation> observations = new ConcurrentLinkedQueue<>();
-        AtomicBoolean stop = new AtomicBoolean();
-        ExecutorService clients = Executors.newFixedThreadPool(4);
-        List<Future<?>> running = new ArrayList<>();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
-        try {
-            await(() -> live.version() == 3, "version 3 served");
-            for (int c = 0; c < 4; c++) {
-                running.add(clients.submit(() -> {
-                    while (!stop.get() && System.nanoTime() < deadline) {
-                        Http.Reply reply = http.postBytes("/v1/predict", png, "image/png");
-                        long version = reply.status() == 200 ? reply.json().get("modelVersion").asLong() : -1;
-                        observations.add(new Observation(reply.status(), version, reply.body()));
-                    }
-                }));
-            }
+        await(() -> live.version() == 3, "version 3 served");
+        try (ReloadFixture.Load load = new ReloadFixture.Load(http, png, 4)) {
+            Queue<Observation> observations = load.observations;
             awaitServed(observations, 3);
 
             assertThat(registry.rollback()).isEqualTo(2);
@@ -95,19 +69,13 @@ class PinRollbackTest implements TestPropertyProvider {
             assertThat(registry.versions()).containsExactly(1L, 2L, 3L, 4L);
             assertThat(registry.serving()).contains(3L);
 
-            stop.set(true);
-            for (Future<?> worker : running) {
-                worker.get(120, TimeUnit.SECONDS);
-            }
+            load.finish();
             assertThat(observations).isNotEmpty()
                     .allSatisfy(o -> assertThat(o.status()).as(o.body()).isEqualTo(200));
             assertThat(observations).extracting(Observation::version).containsOnly(1L, 2L, 3L);
-            Thread.sleep(10 * HotReloadTest.POLL_MS);
+            Thread.sleep(10 * ReloadFixture.POLL_MS);
             assertThat(live.version()).as("the truncated v4 is never served").isEqualTo(3);
-            HotReloadTest.assertServes(http, 3);
-        } finally {
-            stop.set(true);
-            clients.shutdownNow();
+            ReloadFixture.assertServes(http, 3);
         }
     }
 

@@ -48,8 +48,7 @@ class QualityGateServeTest implements TestPropertyProvider {
 
     @Override
     public Map<String, String> getProperties() {
-        TestStudents.publish(new StudentRegistry(registryDir));
-        return TestStudents.properties(HotReloadTest.config(registryDir));
+        return ReloadFixture.publishAndServe(registryDir, 1);
     }
 
     /** A digits student bundle whose head predicts {@code onlyClass} for every image. */
@@ -105,8 +104,8 @@ class QualityGateServeTest implements TestPropertyProvider {
         assertThat(decision.currentVersion()).isEqualTo(1);
         // A rejected candidate is not published: the registry and the server stay where they were.
         assertThat(registry.versions()).containsExactly(1L);
-        Thread.sleep(10 * HotReloadTest.POLL_MS);
-        HotReloadTest.assertServes(http, 1);
+        Thread.sleep(10 * ReloadFixture.POLL_MS);
+        ReloadFixture.assertServes(http, 1);
 
         // The served version itself passes and, published with its scores, is served next.
         Bundle sound = Bundle.open(registry.directory(1));
@@ -116,7 +115,7 @@ class QualityGateServeTest implements TestPropertyProvider {
         assertThat(decision.accepted()).as(decision.reason()).isTrue();
         registry.publishCopy(sound, Map.of("qualityGate", decision.asMetrics()));
         await(() -> live.version() == 2, "the accepted version to be served");
-        HotReloadTest.assertServes(http, 2);
+        ReloadFixture.assertServes(http, 2);
         assertThat(registry.manifest(2).orElseThrow().metrics()).containsKey("qualityGate");
     }
 }

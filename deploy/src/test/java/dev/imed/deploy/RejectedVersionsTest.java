@@ -43,8 +43,7 @@ class RejectedVersionsTest implements TestPropertyProvider {
 
     @Override
     public Map<String, String> getProperties() {
-        TestStudents.publish(new StudentRegistry(registryDir));
-        return TestStudents.properties(HotReloadTest.config(registryDir));
+        return ReloadFixture.publishAndServe(registryDir, 1);
     }
 
     @Test
@@ -58,26 +57,26 @@ class RejectedVersionsTest implements TestPropertyProvider {
         }
         moveIntoRegistry(corrupt);
         await(() -> rejected(http) == 1, "the corrupt version to be rejected");
-        HotReloadTest.assertServes(http, 1);
+        ReloadFixture.assertServes(http, 1);
 
         // v3: a valid checksum, but weights of another shape than the manifest's architecture.
         Path misshapen = writeMisshapen(staging.resolve("v000003"), 3);
         moveIntoRegistry(misshapen);
         await(() -> rejected(http) == 2, "the misshapen version to be rejected");
-        HotReloadTest.assertServes(http, 1);
+        ReloadFixture.assertServes(http, 1);
 
-        Thread.sleep(20 * HotReloadTest.POLL_MS);
+        Thread.sleep(20 * ReloadFixture.POLL_MS);
         assertThat(rejected(http)).as("rejected versions are not retried at every poll").isEqualTo(2);
         assertThat(http.get("/v2/models/student").json().get("versions").get(0).asText()).isEqualTo("1");
 
         TestStudents.publish(new StudentRegistry(registryDir));
         await(() -> live.version() == 4, "the next good version to be served");
-        HotReloadTest.assertServes(http, 4);
+        ReloadFixture.assertServes(http, 4);
 
         // v5: a sound bundle with five classes instead of ten: refused by the schema gate, counted, v4 keeps serving.
         RegistryWatcherTest.publishFiveClasses(new StudentRegistry(registryDir));
         await(() -> metric(http, "imed_model_reloads_total{outcome=\"incompatible\"}") == 1, "the other schema to be refused");
-        HotReloadTest.assertServes(http, 4);
+        ReloadFixture.assertServes(http, 4);
         double polled = metric(http, "imed_registry_last_successful_poll_seconds");
         assertThat(polled).as("the last successful poll, Unix seconds").isGreaterThan(1.7e9);
     }

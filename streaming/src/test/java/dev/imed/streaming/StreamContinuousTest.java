@@ -26,14 +26,10 @@ class StreamContinuousTest {
 
     @Test
     void labelsFilesAsTheyLandAndResumesAfterACancel() throws Exception {
-        StreamFixtures.Models models = StreamFixtures.models();
-        List<Path> digits = StreamFixtures.exportDigits(60, dir.resolve("digits"));
-        Path input = Files.createDirectories(dir.resolve("incoming"));
-        StreamConfig config = StreamConfig.defaults(models.teacher(), null, input, dir.resolve("out"))
-                .withContinuous(true)
-                .withMonitorInterval(Duration.ofMillis(200))
-                .withBatch(8, 100)
-                .withCheckpointInterval(300);
+        Continuous job = continuous(60, 200, 8, 100, 300);
+        List<Path> digits = job.digits();
+        Path input = job.input();
+        StreamConfig config = job.config();
 
         List<String> firstWave = new ArrayList<>();
         StreamSummary first;
@@ -72,20 +68,13 @@ class StreamContinuousTest {
 
     @Test
     void aFileDeadLetteredHalfWrittenIsLabelledOnceComplete() throws Exception {
-        StreamFixtures.Models models = StreamFixtures.models();
-        List<Path> digits = StreamFixtures.exportDigits(10, dir.resolve("digits"));
-        Path input = Files.createDirectories(dir.resolve("incoming"));
-        StreamConfig config = StreamConfig.defaults(models.teacher(), null, input, dir.resolve("out"))
-                .withContinuous(true)
-                .withMonitorInterval(Duration.ofMillis(100))
-                .withBatch(4, 50)
-                .withCheckpointInterval(200);
-        StreamOutputs outputs = new StreamOutputs(config.out());
-        Path upload = input.resolve("upload.png");
+        Continuous job = continuous(10, 100, 4, 50, 200);
+        StreamOutputs outputs = new StreamOutputs(job.config().out());
+        Path upload = job.input().resolve("upload.png");
         String uploadPath = upload.toAbsolutePath().toString();
-        try (RunningStream running = StreamJob.start(config)) {
+        try (RunningStream running = StreamJob.start(job.config())) {
             // A writer that does not stage its files: the job reads the first half of the image.
-            byte[] whole = Files.readAllBytes(digits.get(0));
+            byte[] whole = Files.readAllBytes(job.digits().get(0));
             replace(upload, java.util.Arrays.copyOf(whole, whole.length / 2));
             await(() -> outputs.deadLetters(running.runId()).size() == 1);
             assertThat(outputs.deadLetters(running.runId()).get(0).path()).isEqualTo(uploadPath);
@@ -93,15 +82,35 @@ class StreamContinuousTest {
             replace(upload, whole);
             await(() -> outputs.labels(running.runId()).size() == 1);
             // Two more files, one after the other: listings in between take nothing twice.
-            List<String> later = new ArrayList<>(StreamFixtures.land(digits.subList(1, 2), input));
+            List<String> later = new ArrayList<>(StreamFixtures.land(job.digits().subList(1, 2), job.input()));
             await(() -> outputs.labels(running.runId()).size() == 2);
-            later.addAll(StreamFixtures.land(digits.subList(2, 3), input));
+            later.addAll(StreamFixtures.land(job.digits().subList(2, 3), job.input()));
             await(() -> outputs.labels(running.runId()).size() == 3);
             running.cancel();
             List<String> labelled = outputs.labels(running.runId()).stream().map(TeacherLabel::path).toList();
             assertThat(labelled).containsExactlyInAnyOrder(uploadPath, later.get(0), later.get(1));
             assertThat(outputs.deadLetters(running.runId())).hasSize(1);
         }
+    }
+
+    /** A labelling-only continuous job over {@code input}, still empty, and the digit images that are to land in it. */
+    private record Continuous(List<Path> digits, Path input, StreamConfig config) {}
+
+    /**
+     * {@code images} digits exported, an empty incoming directory, and a continuous job over it that lists it every
+     * {@code monitorMs}, labels batches of {@code batch} (or what came within {@code batchTimeoutMs}) and
+     * checkpoints every {@code checkpointMs}.
+     */
+    private Continuous continuous(int images, long monitorMs, int batch, long batchTimeoutMs, long checkpointMs) throws IOException {
+        StreamFixtures.Models models = StreamFixtures.models();
+        List<Path> digits = StreamFixtures.exportDigits(images, dir.resolve("digits"));
+        Path input = Files.createDirectories(dir.resolve("incoming"));
+        StreamConfig config = StreamConfig.defaults(models.teacher(), null, input, dir.resolve("out"))
+                .withContinuous(true)
+                .withMonitorInterval(Duration.ofMillis(monitorMs))
+                .withBatch(batch, batchTimeoutMs)
+                .withCheckpointInterval(checkpointMs);
+        return new Continuous(digits, input, config);
     }
 
     /** Replaces a file's content whole (staged beside it, then renamed over it). */

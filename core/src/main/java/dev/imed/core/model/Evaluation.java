@@ -1,5 +1,8 @@
 package dev.imed.core.model;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import dev.imed.core.data.DatasetException;
 import dev.imed.core.data.Domain;
@@ -7,6 +10,7 @@ import dev.imed.core.loader.Batch;
 import dev.imed.core.loader.DomainLoader;
 import dev.imed.core.metrics.ConfusionMatrix;
 import dev.imed.core.transform.InputSpec;
+import java.util.function.Function;
 
 /** Runs a classifier over a whole labelled domain. Target labels are read here, and only here. */
 public final class Evaluation {
@@ -45,6 +49,26 @@ public final class Evaluation {
             }
         }
         return predictions;
+    }
+
+    /**
+     * Class probabilities {@code [N, C]} of every image {@code loader} reads, in index order, {@code batchSize} at a
+     * time. Each batch's images and activations live in a sub-manager of {@code scratch} and are freed with it; only
+     * its probabilities, {@code probabilitiesOf} its images, move to {@code into}, to be compared with others there.
+     */
+    public static NDArray probabilities(DomainLoader loader, int batchSize, NDManager scratch, NDManager into,
+                                        Function<NDArray, NDArray> probabilitiesOf) {
+        NDList parts = new NDList();
+        for (int[] indices : loader.sequentialBatches(batchSize)) {
+            try (NDManager step = scratch.newSubManager()) {
+                NDArray p = probabilitiesOf.apply(loader.load(step, indices).images());
+                p.attach(into);
+                parts.add(p);
+            }
+        }
+        NDArray all = NDArrays.concat(parts);
+        parts.close();
+        return all;
     }
 
     /** Accuracy, per-class accuracy and the confusion matrix of the model on a labelled domain. */

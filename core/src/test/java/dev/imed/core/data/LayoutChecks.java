@@ -1,12 +1,16 @@
 package dev.imed.core.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.imed.core.testing.MiniTrees;
 import java.awt.image.BufferedImage;
 import java.util.List;
 
-/** Checks shared by the layout tests: every image loads as RGB and shows its label's class colour. */
+/**
+ * Checks shared by the layout tests: every image loads as RGB and shows its label's class colour, and a
+ * bad layout is refused with a message that names what is wrong.
+ */
 final class LayoutChecks {
     /** Per-channel slack for JPEG: the mean of the flat centre survives compression to within a few levels. */
     static final int TOLERANCE = 24;
@@ -40,5 +44,10 @@ final class LayoutChecks {
             counts[label]++;
         }
         return counts;
+    }
+
+    /** Opening {@code spec} fails with a {@link DatasetException} whose message holds every one of {@code phrases}. */
+    static void assertRefused(String spec, String... phrases) {
+        assertThatThrownBy(() -> Domains.open(spec)).isInstanceOf(DatasetException.class).hasMessageContainingAll(phrases);
     }
 }

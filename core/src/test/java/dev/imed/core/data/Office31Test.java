@@ -1,7 +1,6 @@
 package dev.imed.core.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.imed.core.testing.MiniTrees;
 import java.io.IOException;
@@ -45,29 +44,19 @@ class Office31Test {
     @Test
     void theRootIsRefusedWithAHint() {
         Path root = MiniTrees.office31(tmp.resolve("office31"), List.of("amazon", "webcam"), CLASSES, 1);
-        assertThatThrownBy(() -> Domains.open("office31:" + root))
-                .isInstanceOf(DatasetException.class)
-                .hasMessageContaining(root.toString())
-                .hasMessageContaining("no images/ sub-directory")
-                .hasMessageContaining("ROOT/amazon");
+        LayoutChecks.assertRefused("office31:" + root, root.toString(), "no images/ sub-directory", "ROOT/amazon");
     }
 
     @Test
     void emptyClassIsNamed() throws IOException {
         Path root = MiniTrees.office31(tmp.resolve("office31"), List.of("webcam"), CLASSES, 1);
         Path empty = Files.createDirectories(root.resolve("webcam/images/tape_dispenser"));
-        assertThatThrownBy(() -> Domains.open("office31:" + root.resolve("webcam")))
-                .isInstanceOf(DatasetException.class)
-                .hasMessageContaining(empty.toString())
-                .hasMessageContaining("empty class");
+        LayoutChecks.assertRefused("office31:" + root.resolve("webcam"), empty.toString(), "empty class");
     }
 
     @Test
     void missingDomainIsNamed() {
         Path missing = tmp.resolve("office31/amazon");
-        assertThatThrownBy(() -> Domains.open("office31:" + missing))
-                .isInstanceOf(DatasetException.class)
-                .hasMessageContaining(missing.toString())
-                .hasMessageContaining("does not exist");
+        LayoutChecks.assertRefused("office31:" + missing, missing.toString(), "does not exist");
     }
 }

@@ -1,7 +1,6 @@
 package dev.imed.core.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.imed.core.testing.MiniTrees;
 import java.nio.file.Path;
@@ -36,19 +35,13 @@ class OfficeHomeTest {
     @Test
     void theRootIsNotTakenForADomainWithFourClasses() {
         Path root = MiniTrees.officeHome(tmp.resolve("OfficeHome"), List.of("Art", "Clipart"), CLASSES, 1);
-        assertThatThrownBy(() -> Domains.open("officehome:" + root))
-                .isInstanceOf(DatasetException.class)
-                .hasMessageContaining(root.toString())
-                .hasMessageContaining("Office-Home root");
+        LayoutChecks.assertRefused("officehome:" + root, root.toString(), "Office-Home root");
     }
 
     @Test
     void aFileIsNotADomain() {
         Path root = MiniTrees.officeHome(tmp.resolve("OfficeHome"), List.of("Art"), CLASSES, 1);
         Path file = root.resolve("Art/Backpack/00001.jpg");
-        assertThatThrownBy(() -> Domains.open("officehome:" + file))
-                .isInstanceOf(DatasetException.class)
-                .hasMessageContaining(file.toString())
-                .hasMessageContaining("not a directory");
+        LayoutChecks.assertRefused("officehome:" + file, file.toString(), "not a directory");
     }
 }

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -92,63 +93,51 @@ class VisDaTest {
         // Line 3 puts a bicycle under label 0, which line 1 gave to aeroplane.
         Files.writeString(list, Files.readString(list).replace("bicycle/bicycle_0001.jpg 1", "bicycle/bicycle_0001.jpg 0"));
 
-        assertThatThrownBy(() -> Domains.open("visda:" + root.resolve("validation")))
-                .isInstanceOf(DatasetException.class)
-                .hasMessageContaining(list + ":3")
-                .hasMessageContaining("inconsistent")
-                .hasMessageContaining("aeroplane")
-                .hasMessageContaining("bicycle");
+        LayoutChecks.assertRefused("visda:" + root.resolve("validation"), list + ":3", "inconsistent", "aeroplane", "bicycle");
     }
 
     @Test
     void twoLabelsForOneDirectoryAreInconsistent() throws IOException {
         Path root = MiniTrees.visda(tmp.resolve("visda"), CLASSES, 2);
-        Path list = root.resolve("train/image_list.txt");
-        Files.writeString(list, "aeroplane/src_1_0001.png 0\naeroplane/src_1_0002.png 1\n");
-
-        assertThatThrownBy(() -> VisDa.open(root.resolve("train")))
-                .isInstanceOf(DatasetException.class)
-                .hasMessageContaining(list + ":2")
-                .hasMessageContaining("inconsistent");
+        assertTrainListRefused(root, written -> "aeroplane/src_1_0001.png 0\naeroplane/src_1_0002.png 1\n", 2, "inconsistent");
     }
 
     @Test
     void aListedFileThatDoesNotExistIsNamed() throws IOException {
         Path root = MiniTrees.visda(tmp.resolve("visda"), CLASSES, 1);
-        Path list = root.resolve("train/image_list.txt");
-        Files.writeString(list, Files.readString(list) + "bus/src_1_9999.png 2\n");
-
-        assertThatThrownBy(() -> VisDa.open(root.resolve("train")))
-                .isInstanceOf(DatasetException.class)
-                .hasMessageContaining(list + ":4")
-                .hasMessageContaining(root.resolve("train/bus/src_1_9999.png").toString())
-                .hasMessageContaining("does not exist");
+        assertTrainListRefused(root, written -> written + "bus/src_1_9999.png 2\n", 4,
+                root.resolve("train/bus/src_1_9999.png").toString(), "does not exist");
     }
 
     @Test
     void aLineWithoutALabelIsNamed() throws IOException {
         Path root = MiniTrees.visda(tmp.resolve("visda"), CLASSES, 1);
-        Path list = root.resolve("train/image_list.txt");
-        Files.writeString(list, "aeroplane/src_1_0001.png 0\nbicycle/src_1_0001.png\n");
-
-        assertThatThrownBy(() -> VisDa.open(root.resolve("train")))
-                .isInstanceOf(DatasetException.class)
-                .hasMessageContaining(list + ":2")
-                .hasMessageContaining("no label");
+        assertTrainListRefused(root, written -> "aeroplane/src_1_0001.png 0\nbicycle/src_1_0001.png\n", 2, "no label");
     }
 
     @Test
     void theRootIsRefusedWithAHint() {
         Path root = MiniTrees.visda(tmp.resolve("visda"), CLASSES, 1);
-        assertThatThrownBy(() -> Domains.open("visda:" + root))
-                .isInstanceOf(DatasetException.class)
-                .hasMessageContaining(root.toString())
-                .hasMessageContaining("ROOT/train or ROOT/validation");
+        LayoutChecks.assertRefused("visda:" + root, root.toString(), "ROOT/train or ROOT/validation");
     }
 
     @Test
     void theOfficialClassesAreTheTwelve() {
         assertThat(VisDa.CLASSES).hasSize(12).isSorted()
                 .startsWith("aeroplane", "bicycle").endsWith("train", "truck");
+    }
+
+    /**
+     * The train split, its list rewritten by {@code rewrite} (given the list as written), is refused with a
+     * message that names the list's {@code line} and holds every one of {@code phrases}.
+     */
+    private static void assertTrainListRefused(Path root, UnaryOperator<String> rewrite, int line, String... phrases)
+            throws IOException {
+        Path list = root.resolve("train/image_list.txt");
+        Files.writeString(list, rewrite.apply(Files.readString(list)));
+        assertThatThrownBy(() -> VisDa.open(root.resolve("train")))
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining(list + ":" + line)
+                .hasMessageContainingAll(phrases);
     }
 }

@@ -1,8 +1,6 @@
 package dev.imed.fusion.selection;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import dev.imed.core.data.Domain;
 import dev.imed.core.loader.DomainLoader;
@@ -47,14 +45,7 @@ public record ModelSelection(SelectionCriterion criterion, double[] scores, int 
     /** The model's class probabilities {@code [N, C]} over the whole domain, in index order, kept on the device. */
     static NDArray probabilities(Classifier model, Domain unlabelled, NDManager into) {
         DomainLoader loader = new DomainLoader(unlabelled, model.inputSpec(), false, 0);
-        NDList parts = new NDList();
-        for (int[] indices : loader.sequentialBatches(Evaluation.BATCH)) {
-            try (NDManager step = model.manager().newSubManager()) {
-                NDArray p = model.logits(loader.load(step, indices).images()).softmax(1);
-                p.attach(into); // outlives the step: the criterion compares every model's predictions at once
-                parts.add(p);
-            }
-        }
-        return parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts);
+        // Kept in `into`: the criterion compares every model's predictions at once.
+        return Evaluation.probabilities(loader, Evaluation.BATCH, model.manager(), into, images -> model.logits(images).softmax(1));
     }
 }

@@ -2,7 +2,6 @@ package dev.imed.fusion.teacher;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
@@ -15,7 +14,6 @@ import dev.imed.core.data.Domain;
 import dev.imed.core.data.Domains;
 import dev.imed.core.device.Devices;
 import dev.imed.core.init.Initialization;
-import dev.imed.core.loader.Batch;
 import dev.imed.core.loader.DomainLoader;
 import dev.imed.core.model.Evaluation;
 import dev.imed.core.transform.InputSpec;
@@ -196,21 +194,12 @@ public final class TeacherTrainer {
     /** The fused teacher's probabilities {@code [N, C]} on the whole (unlabelled) target, in its order. */
     static NDArray targetProbabilities(NDManager manager, List<Component> components, FusionNet fusion, ParameterStore store,
                                        Domain unlabelledTarget, InputSpec spec) {
-        DomainLoader loader = DomainLoader.onePass(unlabelledTarget, spec);
-        NDList batches = new NDList();
-        for (int[] indices : loader.sequentialBatches(Evaluation.batchSize(spec))) {
-            // Each batch's images and component outputs are freed with its step; only [n, C] probabilities stay.
-            try (NDManager step = manager.newSubManager()) {
-                Batch batch = loader.load(step, indices);
-                NDList outputs = Teacher.componentOutputs(components, batch.images());
-                NDArray probabilities = fusion.apply(store, outputs.get(0), outputs.get(1).softmax(2), false).get(1).softmax(1);
-                probabilities.attach(manager);
-                batches.add(probabilities);
-            }
-        }
-        NDArray all = NDArrays.concat(batches);
-        batches.close();
-        return all;
+        // Each batch's images and component outputs are freed with its step; only [n, C] probabilities stay.
+        return Evaluation.probabilities(DomainLoader.onePass(unlabelledTarget, spec), Evaluation.batchSize(spec), manager, manager,
+                images -> {
+                    NDList outputs = Teacher.componentOutputs(components, images);
+                    return fusion.apply(store, outputs.get(0), outputs.get(1).softmax(2), false).get(1).softmax(1);
+                });
     }
 
     /**
