@@ -32,6 +32,8 @@ final class BenchCommand {
                         + "Nesterov SGD, backbone at 0.1x), median time per step and peak resident memory;",
                 "                    with --infer, inference at the evaluation batch instead."})
     static final class Train implements Callable<Integer> {
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
         @Option(names = "--model", defaultValue = "lenet", description = "lenet, resnet18 or resnet50 (default: ${DEFAULT-VALUE})")
         String model;
         @Option(names = "--infer", description = "time inference (evaluation batch) instead of training; resnet models only")
@@ -62,16 +64,16 @@ final class BenchCommand {
         public Integer call() throws IOException, InterruptedException {
             boolean photo = model.startsWith("resnet");
             if (!photo && !model.equals("lenet")) {
-                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--model: lenet, resnet18 or resnet50, not " + model);
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--model: lenet, resnet18 or resnet50, not " + model);
             }
             if (infer && !photo) {
-                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--infer needs --model resnet18 or resnet50");
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--infer needs --model resnet18 or resnet50");
             }
             if (script == null) {
                 script = Path.of(photo ? "bench/pytorch_resnet50_step.py" : "bench/pytorch_train_step.py");
             }
             if (data != null && (!photo || infer)) {
-                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--data needs --model resnet18 or resnet50, without --infer");
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--data needs --model resnet18 or resnet50, without --infer");
             }
             return data != null ? pipeline() : photo ? photo() : digits();
         }
@@ -267,6 +269,8 @@ final class BenchCommand {
                     + "from the labels written (their middle 80 %), stops the cluster. Ratio: p=2 / p=1.",
                     "  all:      both."})
     static final class Stream implements Callable<Integer> {
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
         @Option(names = "--mode", defaultValue = "embedded", description = "embedded, cluster or all (default: ${DEFAULT-VALUE})")
         String mode;
         @Option(names = "--teacher", description = "teacher bundle (default: throwaway models trained first)")
@@ -290,7 +294,7 @@ final class BenchCommand {
         @Override
         public Integer call() throws Exception {
             if (!List.of("embedded", "cluster", "all").contains(mode)) {
-                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                         "--mode: embedded, cluster or all, not " + mode);
             }
             List<String> args = new java.util.ArrayList<>(List.of("--mode", mode, "--images", Integer.toString(images), "--batch", Integer.toString(batch),
@@ -298,7 +302,7 @@ final class BenchCommand {
             if (teacher != null && student != null) {
                 args.addAll(List.of("--teacher", teacher.toString(), "--student", student.toString()));
             } else if (teacher != null || student != null) {
-                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "give both --teacher and --student, or neither");
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give both --teacher and --student, or neither");
             }
             dev.imed.streaming.bench.StreamBenchmark.run(args.toArray(new String[0]), System.out);
             return 0;

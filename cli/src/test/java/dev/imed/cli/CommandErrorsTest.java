@@ -69,6 +69,14 @@ class CommandErrorsTest {
     }
 
     @Test
+    void benchTrainRefusesADataPipelineItCannotTime() {
+        assertBadInput(run("bench", "train", "--model", "lenet", "--data", "office31:/nowhere/amazon"), "--data needs");
+        assertBadInput(run("bench", "train", "--model", "resnet50", "--infer", "--data", "office31:/nowhere/amazon"), "--data needs");
+        assertBadInput(run("bench", "train", "--model", "resnet50", "--data", "office31:/nowhere/amazon"), "/nowhere/amazon");
+        assertBadInput(run("bench", "stream", "--mode", "yarn"), "--mode: embedded, cluster or all, not yarn");
+    }
+
+    @Test
     void streamRefusesAMissingTeacher(@TempDir Path dir) {
         Outcome outcome = run("stream", "--teacher", dir.resolve("no-teacher").toString(), "--input", dir.toString(),
                 "--out", dir.resolve("out").toString());
