@@ -91,7 +91,7 @@ public final class Bundle {
         Map<String, Shape> expected = shapes(block);
         Path weights = dir.resolve(WEIGHTS);
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(weights)))) {
-            block.loadParameters(manager, in);
+            ParameterLoading.load(block, manager, in);
         } catch (IOException | MalformedModelException | RuntimeException e) {
             throw new BundleException(weights + ": does not fit the " + manifest.kind() + " network "
                     + manifest.architecture() + ": " + e.getMessage(), e);

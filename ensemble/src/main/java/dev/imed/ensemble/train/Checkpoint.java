@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import dev.imed.core.bundle.ParameterLoading;
 import dev.imed.core.bundle.AtomicFiles;
 import dev.imed.core.loader.DomainLoader;
 import java.io.BufferedInputStream;
@@ -111,7 +112,7 @@ public final class Checkpoint {
     private void readModel(NDManager manager, DataInputStream in) throws IOException, MalformedModelException {
         for (Block block : blocks) {
             List<Parameter> before = List.copyOf(block.getParameters().values());
-            block.loadParameters(manager, in);
+            ParameterLoading.load(block, manager, in);
             // A block may rebuild its parameters on load (TorchScriptBackbone loads a new module):
             // the optimizer must then update the new ones, or that part of the model stops learning.
             List<Parameter> after = List.copyOf(block.getParameters().values());

@@ -4,6 +4,7 @@ import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
+import dev.imed.core.bundle.ParameterLoading;
 import dev.imed.core.bundle.AtomicFiles;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -76,7 +77,7 @@ final class IterateCandidates {
     void restore(long iteration, NDManager manager) {
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file(iteration, WEIGHTS))))) {
             for (Block block : blocks) {
-                block.loadParameters(manager, in);
+                ParameterLoading.load(block, manager, in);
             }
         } catch (IOException | MalformedModelException e) {
             throw new UncheckedIOException(file(iteration, WEIGHTS) + ": unreadable candidate: " + e.getMessage(),
