@@ -1,0 +1,140 @@
+package dev.imed.experiments.sweep;
+
+import dev.imed.core.bundle.Bundle;
+import dev.imed.core.bundle.BundleException;
+import dev.imed.core.bundle.Json;
+import dev.imed.ensemble.method.Methods;
+import dev.imed.ensemble.train.ComponentConfig;
+import dev.imed.ensemble.train.ComponentTrainer;
+import dev.imed.ensemble.train.DivergedException;
+import dev.imed.experiments.report.Stats;
+import dev.imed.experiments.task.Task;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Trains (or reuses) one component per task, method and seed under a work directory, keyed by a hash
+ * of the configuration, so an interrupted sweep continues where it stopped and a finished one is
+ * free to rerun. Reports the target accuracy of every run.
+ */
+public final class ComponentSweep {
+    private static final Logger LOG = LoggerFactory.getLogger(ComponentSweep.class);
+    /** One finished run. */
+    public record Run(Task task, String method, long seed, double accuracy, Path bundle) {}
+
+    private ComponentSweep() {}
+
+    /** The bundle directory of one configuration under {@code work}. */
+    public static Path bundleDir(Path work, Task task, ComponentConfig config) {
+        return work.resolve(task.slug()).resolve(Methods.canonical(config.method()).replace('+', '_')
+                + "-seed" + config.seed() + "-" + hash(config.toString() + Methods.weightsKey(config.method())));
+    }
+
+    /** Trains the configuration unless a valid bundle of it already exists; returns the bundle. */
+    public static Bundle trainOrReuse(Path work, Task task, ComponentConfig config) {
+        Path dir = bundleDir(work, task, config);
+        if (Files.isDirectory(dir)) {
+            try {
+                return Bundle.open(dir);
+            } catch (BundleException e) {
+                // A damaged bundle is retrained rather than trusted.
+            }
+        }
+        return ComponentTrainer.train(config, dir);
+    }
+
+    public static List<Run> run(Path work, List<Task> tasks, List<String> methods, List<Long> seeds,
+                                Function<Task, ComponentConfig> base) {
+        List<Run> runs = new ArrayList<>();
+        for (Task task : tasks) {
+            for (String method : methods) {
+                for (long seed : seeds) {
+                    ComponentConfig config = base.apply(task).withMethod(method).withSeed(seed);
+                    try {
+                        Bundle bundle = trainOrReuse(work, task, config);
+                        runs.add(new Run(task, Methods.canonical(method), seed, targetAccuracy(bundle), bundle.dir()));
+                    } catch (DivergedException e) {
+                        // A diverged run is a result too: the table says so and the sweep goes on.
+                        LOG.warn("{}", e.getMessage());
+                        runs.add(new Run(task, Methods.canonical(method), seed, Double.NaN, null));
+                    }
+                }
+            }
+        }
+        return runs;
+    }
+
+    /** The target accuracy recorded in a bundle's manifest (NaN when the target had no labels). */
+    public static double targetAccuracy(Bundle bundle) {
+        Object target = bundle.manifest().metrics().get("target");
+        if (target instanceof Map<?, ?> m && m.get("accuracy") instanceof Number n) {
+            return n.doubleValue();
+        }
+        return Double.NaN;
+    }
+
+    /** A markdown table: one row per method, one column per task, and the mean over tasks. */
+    public static String markdown(List<Run> runs) {
+        List<Task> tasks = runs.stream().map(Run::task).distinct().toList();
+        List<String> methods = runs.stream().map(Run::method).distinct().toList();
+        StringBuilder out = new StringBuilder("| method |");
+        tasks.forEach(t -> out.append(' ').append(t.label()).append(" |"));
+        out.append(" mean |\n|---|");
+        tasks.forEach(t -> out.append("---:|"));
+        out.append("---:|\n");
+        for (String method : methods) {
+            out.append("| ").append(method).append(" |");
+            List<Double> perSeedMeans = new ArrayList<>();
+            Map<Long, List<Double>> bySeed = new LinkedHashMap<>();
+            for (Task task : tasks) {
+                List<Double> values = runs.stream().filter(r -> r.task().equals(task) && r.method().equals(method))
+                        .map(Run::accuracy).toList();
+                out.append(' ').append(Stats.of(values).format()).append(" |");
+                runs.stream().filter(r -> r.task().equals(task) && r.method().equals(method))
+                        .forEach(r -> bySeed.computeIfAbsent(r.seed(), s -> new ArrayList<>()).add(r.accuracy()));
+            }
+            bySeed.values().forEach(v -> perSeedMeans.add(v.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN)));
+            out.append(' ').append(Stats.of(perSeedMeans).format()).append(" |\n");
+        }
+        return out.toString();
+    }
+
+    /** Writes {@code results.json} and {@code results.md} into {@code out}. */
+    public static void write(Path out, List<Run> runs, String command) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Run r : runs) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("task", r.task().toString());
+            row.put("method", r.method());
+            row.put("seed", r.seed());
+            row.put("targetAccuracy", r.accuracy());
+            rows.add(row);
+        }
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("command", command);
+        json.put("runs", rows);
+        Json.writeFile(out.resolve("results.json"), json);
+        String md = "# Component target accuracy (%)\n\nMade by:\n\n```\n" + command + "\n```\n\n" + markdown(runs);
+        dev.imed.core.bundle.AtomicFiles.writeString(out.resolve("results.md"), md);
+    }
+
+    static String hash(String text) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest).substring(0, 10);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
