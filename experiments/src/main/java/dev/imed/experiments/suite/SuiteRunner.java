@@ -2,7 +2,6 @@ package dev.imed.experiments.suite;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.imed.core.bundle.Bundle;
-import dev.imed.core.bundle.BundleException;
 import dev.imed.core.bundle.Json;
 import dev.imed.core.data.Domain;
 import dev.imed.core.data.Domains;
@@ -21,7 +20,10 @@ import dev.imed.experiments.report.SuiteResults.RowInfo;
 import dev.imed.experiments.report.SuiteResults.RowKind;
 import dev.imed.experiments.report.SuiteResults.RunResult;
 import dev.imed.experiments.report.SuiteResults.TaskInfo;
+import dev.imed.experiments.stage.StageCache;
+import dev.imed.experiments.stage.StageKey;
 import dev.imed.experiments.sweep.ComponentSweep;
+import dev.imed.experiments.sweep.TeacherSweep;
 import dev.imed.experiments.task.Task;
 import dev.imed.fusion.net.FusionKind;
 import dev.imed.fusion.teacher.TeacherConfig;
@@ -30,18 +32,14 @@ import dev.imed.model.backbone.Backbones;
 import dev.imed.model.backbone.Preprocessing;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -49,10 +47,10 @@ import java.util.function.Supplier;
  * members and baselines), the IMED teacher, the IMED student and the student trained on the source alone,
  * evaluates them all on the labelled target, then measures the cost table and writes the report.
  *
- * <p>Every model lives in a directory named by a hash of its configuration and of what it was made from
- * (component bundles' checksums, the domains' names and sizes), written atomically, so a killed run
- * continues from its last finished stage and a finished one reruns for free; inside a stage, each trainer
- * resumes from its own checkpoint.
+ * <p>Every model lives in a {@link StageCache}, in a directory named by the {@link StageKey} of its
+ * configuration and of what it was made from (the weights' digests of the bundles it was trained from),
+ * written atomically, so a killed run continues from its last finished stage and a finished one reruns for
+ * free; inside a stage, each trainer resumes from its own checkpoint.
  */
 public final class SuiteRunner {
     // The schedule and optimiser constants every trainer in imed shares (Transfer-Learning-Library's).
@@ -185,7 +183,8 @@ public final class SuiteRunner {
         private final long seed;
         private final Domain source;
         private final Domain target;
-        private final Path dir;
+        /** Every stage of the task: its components beside its teachers, students and evaluations. */
+        private final StageCache cache;
         final List<RunResult> results = new ArrayList<>();
         final Map<String, Path> bundles = new LinkedHashMap<>();
         SuiteResults.HeadroomRun headroom;
@@ -195,7 +194,7 @@ public final class SuiteRunner {
             this.seed = seed;
             this.source = source;
             this.target = target;
-            this.dir = work.resolve(task.task().slug());
+            this.cache = ComponentSweep.cache(work, task.task());
         }
 
         int execute(List<Stage> plan, int index, SuiteProgress progress, List<StageRecord> records) {
@@ -206,9 +205,8 @@ public final class SuiteRunner {
                         .backbone(componentBackbone).iterations(c.iterations()).batchSize(c.batchSize()).lr(c.lr())
                         .lrGamma(LR_GAMMA).momentum(MOMENTUM).weightDecay(WEIGHT_DECAY).seed(seed)
                         .checkpointEvery(preset.checkpointEvery()).preprocessing(componentPreprocessing).build();
-                Path out = ComponentSweep.bundleDir(work, task.task(), config);
-                components.put(method, stage(plan, index++, progress, records, out,
-                        () -> ComponentSweep.trainOrReuse(work, task.task(), config)));
+                components.put(method, stage(plan, index++, progress, records,
+                        () -> ComponentSweep.trainOrFind(work, task.task(), config)));
             }
             List<String> members = preset.components().members().stream().map(Methods::canonical).toList();
             List<Path> memberDirs = members.stream().map(m -> components.get(m).dir()).toList();
@@ -218,50 +216,42 @@ public final class SuiteRunner {
                     .fusion(FusionKind.parse(ts.fusion())).layers(ts.layers()).iterations(ts.iterations())
                     .batchSize(ts.batchSize()).lr(ts.lr()).lrGamma(LR_GAMMA).momentum(MOMENTUM).weightDecay(WEIGHT_DECAY)
                     .seed(seed).checkpointEvery(preset.checkpointEvery())).build();
-            Map<String, Object> teacherKey = new LinkedHashMap<>(teacherConfig.asMap());
-            teacherKey.remove("components"); // paths move with the work directory; their checksums do not
-            teacherKey.put("componentSha256", memberDirs.stream().map(d -> components.values().stream()
-                    .filter(b -> b.dir().equals(d)).findFirst().orElseThrow().sha256()).toList());
-            teacherKey.put("seed", seed);
-            teacherKey.put("data", dataKey());
-            Path teacherDir = dir.resolve("teacher-" + ts.fusion() + "-seed" + seed + "-" + hash(teacherKey));
-            Bundle teacher = stage(plan, index++, progress, records, teacherDir,
-                    () -> TeacherTrainer.train(teacherConfig, source, target, teacherDir));
+            List<String> memberDigests = members.stream().map(m -> components.get(m).sha256()).toList();
+            Bundle teacher = stage(plan, index++, progress, records, () -> cache.bundle(TeacherSweep.key(teacherConfig, memberDigests),
+                    out -> TeacherTrainer.train(teacherConfig, source, target, out)));
 
             SuitePreset.StudentSettings ss = preset.student();
             DistillConfig distill = new DistillConfig(teacher.dir(), task.task().source(), task.task().target(), studentBackbone,
                     ss.iterations(), ss.batchSize(), ss.lr(), LR_GAMMA, MOMENTUM, WEIGHT_DECAY, DistillationLoss.defaults(), seed,
                     preset.checkpointEvery());
-            Path studentDir = dir.resolve("student-seed" + seed + "-" + hash(studentKey(distill, teacher.sha256())));
-            Bundle student = stage(plan, index++, progress, records, studentDir, () -> Distiller.train(distill, source, target, studentDir));
+            // The teacher is an input (by digest), not a path of the student's configuration.
+            StageKey studentKey = StageKey.of("student", distill.withTeacher(null), teacher.sha256());
+            Bundle student = stage(plan, index++, progress, records,
+                    () -> cache.bundle(studentKey, out -> Distiller.train(distill, source, target, out)));
 
             DistillConfig alone = distill.withTeacher(null);
-            Path aloneDir = dir.resolve("student-source-only-seed" + seed + "-" + hash(studentKey(alone, null)));
-            Bundle sourceOnly = stage(plan, index++, progress, records, aloneDir, () -> Distiller.train(alone, source, target, aloneDir));
+            Bundle sourceOnly = stage(plan, index++, progress, records,
+                    () -> cache.bundle(StageKey.of("student-source-only", alone), out -> Distiller.train(alone, source, target, out)));
 
-            Map<String, Object> evaluationKey = new LinkedHashMap<>();
-            evaluationKey.put("target", target.name() + ":" + target.size());
-            components.forEach((m, b) -> evaluationKey.put(m, b.sha256()));
-            evaluationKey.put("teacher", teacher.sha256());
-            evaluationKey.put("student", student.sha256());
-            evaluationKey.put("sourceOnlyStudent", sourceOnly.sha256());
-            Path evaluationFile = dir.resolve("evaluation-seed" + seed + "-" + hash(evaluationKey) + ".json");
+            // Evaluated: every component, the teacher and both students, on the target, in this order.
+            List<String> evaluatedDigests = new ArrayList<>();
+            components.values().forEach(b -> evaluatedDigests.add(b.sha256()));
+            evaluatedDigests.addAll(List.of(teacher.sha256(), student.sha256(), sourceOnly.sha256()));
+            StageKey evaluationKey = StageKey.of("evaluation",
+                    new EvaluationConfig(target.name() + ":" + target.size(), List.copyOf(components.keySet()), seed), evaluatedDigests);
             int evaluationIndex = index++;
             progress.begin(evaluationIndex);
             long began = System.nanoTime();
-            boolean reused = Files.isRegularFile(evaluationFile);
-            Evaluated evaluated = reused ? readEvaluation(evaluationFile) : null;
-            if (evaluated == null) {
-                reused = false;
-                evaluated = evaluate(components, members, teacher, student, sourceOnly);
-                Json.writeFile(evaluationFile, Map.of("classNames", target.classNames(), "matrices", evaluated.matrices(),
-                        "headroom", evaluated.headroom()));
-            }
+            StageCache.Found<Evaluated> found = cache.json(evaluationKey, SuiteRunner::readEvaluation,
+                    () -> evaluate(components, members, teacher, student, sourceOnly),
+                    e -> Map.of("classNames", target.classNames(), "matrices", e.matrices(), "headroom", e.headroom()));
+            boolean reused = found.reused();
+            Evaluated evaluated = found.value();
             Map<String, long[][]> matrices = evaluated.matrices();
             headroom = headroomRun(task.spec().name(), seed, evaluated.headroom());
             double seconds = (System.nanoTime() - began) / 1e9;
             progress.end(evaluationIndex, reused, seconds);
-            records.add(new StageRecord(plan.get(evaluationIndex), reused, seconds, evaluationFile));
+            records.add(new StageRecord(plan.get(evaluationIndex), reused, seconds, cache.jsonFile(evaluationKey)));
 
             for (Map.Entry<String, long[][]> e : matrices.entrySet()) {
                 Path bundle = switch (e.getKey()) {
@@ -304,58 +294,43 @@ public final class SuiteRunner {
             out.put("student-source-only", TargetEvaluation.student(sourceOnly.dir(), target).counts());
             return new Evaluated(out, ensemble.headroom());
         }
-
-        private Map<String, Object> studentKey(DistillConfig config, String teacherSha) {
-            Map<String, Object> key = new LinkedHashMap<>(config.asMap());
-            key.remove("teacher");
-            key.put("teacherSha256", teacherSha);
-            key.put("seed", config.seed());
-            key.put("data", dataKey());
-            return key;
-        }
-
-        private String dataKey() {
-            return source.name() + ":" + source.size() + "→" + target.name() + ":" + target.size();
-        }
     }
 
-    /** Runs one training stage unless its bundle is already complete on disk. */
-    private static Bundle stage(List<Stage> plan, int index, SuiteProgress progress, List<StageRecord> records, Path out,
-                                Supplier<Bundle> train) {
+    /** Runs one training stage, or finds it in the cache, and records which. */
+    private static Bundle stage(List<Stage> plan, int index, SuiteProgress progress, List<StageRecord> records,
+                                Supplier<StageCache.Found<Bundle>> trainOrFind) {
         progress.begin(index);
         long began = System.nanoTime();
-        Bundle existing = openIfComplete(out);
-        Bundle bundle = existing != null ? existing : train.get();
+        StageCache.Found<Bundle> found = trainOrFind.get();
         double seconds = (System.nanoTime() - began) / 1e9;
-        progress.end(index, existing != null, seconds);
-        records.add(new StageRecord(plan.get(index), existing != null, seconds, bundle.dir()));
-        return bundle;
+        progress.end(index, found.reused(), seconds);
+        records.add(new StageRecord(plan.get(index), found.reused(), seconds, found.value().dir()));
+        return found.value();
     }
 
-    private static Bundle openIfComplete(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            return null;
-        }
-        try {
-            return Bundle.open(dir);
-        } catch (BundleException e) {
-            return null; // damaged: trained again rather than trusted
-        }
-    }
+    /**
+     * What an evaluation is of, besides the digests of the bundles it evaluates.
+     *
+     * @param target the target domain's name and size
+     * @param components the components' methods, in the order of their digests
+     * @param seed the run's seed (its name shows it)
+     */
+    private record EvaluationConfig(String target, List<String> components, long seed) {}
 
     /** An evaluation stage's result: a confusion matrix per row, and the members' headroom. */
     private record Evaluated(Map<String, long[][]> matrices, Map<String, Object> headroom) {}
 
-    private static Evaluated readEvaluation(Path file) {
+    private static Optional<Evaluated> readEvaluation(Path file) {
         try {
             Map<String, Object> cached = Json.MAPPER.readValue(file.toFile(), new TypeReference<Map<String, Object>>() {});
             if (!(cached.get("headroom") instanceof Map<?, ?>)) {
-                return null; // made before headroom and entropy-weighted averaging were measured: evaluate again
+                return Optional.empty(); // made before headroom and entropy-weighted averaging were measured: evaluate again
             }
-            return new Evaluated(Json.MAPPER.convertValue(cached.get("matrices"), new TypeReference<LinkedHashMap<String, long[][]>>() {}),
-                    Json.MAPPER.convertValue(cached.get("headroom"), new TypeReference<LinkedHashMap<String, Object>>() {}));
+            return Optional.of(new Evaluated(
+                    Json.MAPPER.convertValue(cached.get("matrices"), new TypeReference<LinkedHashMap<String, long[][]>>() {}),
+                    Json.MAPPER.convertValue(cached.get("headroom"), new TypeReference<LinkedHashMap<String, Object>>() {})));
         } catch (IOException | IllegalArgumentException e) {
-            return null; // unreadable: evaluate again
+            return Optional.empty(); // unreadable: evaluate again
         }
     }
 
@@ -483,15 +458,5 @@ public final class SuiteRunner {
 
     private static double round(double v) {
         return Math.round(v * 100) / 100.0;
-    }
-
-    /** The first 10 hex digits of the SHA-256 of a key's JSON form. */
-    static String hash(Map<String, Object> key) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(Json.write(key).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest).substring(0, 10);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

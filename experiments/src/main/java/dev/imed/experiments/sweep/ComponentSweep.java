@@ -1,21 +1,19 @@
 package dev.imed.experiments.sweep;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.imed.core.bundle.Bundle;
-import dev.imed.core.bundle.BundleException;
 import dev.imed.core.bundle.Json;
 import dev.imed.ensemble.method.Methods;
+import dev.imed.ensemble.method.UdaMethod;
 import dev.imed.ensemble.train.ComponentConfig;
 import dev.imed.ensemble.train.ComponentTrainer;
 import dev.imed.ensemble.train.DivergedException;
 import dev.imed.experiments.report.Stats;
+import dev.imed.experiments.stage.StageCache;
+import dev.imed.experiments.stage.StageKey;
 import dev.imed.experiments.task.Task;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,8 +22,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Trains (or reuses) one component per task, method and seed under a work directory, keyed by a hash
- * of the configuration, so an interrupted sweep continues where it stopped and a finished one is
+ * Trains (or reuses) one component per task, method and seed under a work directory, in a {@link StageCache}
+ * keyed by the configuration, so an interrupted sweep continues where it stopped and a finished one is
  * free to rerun. Reports the target accuracy of every run.
  */
 public final class ComponentSweep {
@@ -35,23 +33,34 @@ public final class ComponentSweep {
 
     private ComponentSweep() {}
 
-    /** The bundle directory of one configuration under {@code work}. */
-    public static Path bundleDir(Path work, Task task, ComponentConfig config) {
-        return work.resolve(task.slug()).resolve(Methods.canonical(config.method()).replace('+', '_')
-                + "-seed" + config.seed() + "-" + hash(config.toString() + Methods.weightsKey(config.method())));
+    /**
+     * The methods' own loss weights live in code, not in the configuration: they are part of a component's
+     * key, so that changing one retrains its runs.
+     */
+    private record ComponentStage(@JsonUnwrapped ComponentConfig config, Map<String, Float> methodWeights) {}
+
+    /** The stage key of a component: its configuration and its methods' loss weights (a component has no input bundle). */
+    public static StageKey key(ComponentConfig config) {
+        Map<String, Float> weights = new LinkedHashMap<>();
+        for (UdaMethod method : Methods.parse(config.method())) {
+            weights.put(method.name(), method.weight());
+        }
+        return StageKey.of("component-" + Methods.canonical(config.method()).replace('+', '_'), new ComponentStage(config, weights));
+    }
+
+    /** The components of {@code task} under {@code work}. */
+    public static StageCache cache(Path work, Task task) {
+        return new StageCache(work.resolve(task.slug()));
     }
 
     /** Trains the configuration unless a valid bundle of it already exists; returns the bundle. */
     public static Bundle trainOrReuse(Path work, Task task, ComponentConfig config) {
-        Path dir = bundleDir(work, task, config);
-        if (Files.isDirectory(dir)) {
-            try {
-                return Bundle.open(dir);
-            } catch (BundleException e) {
-                // A damaged bundle is retrained rather than trusted.
-            }
-        }
-        return ComponentTrainer.train(config, dir);
+        return trainOrFind(work, task, config).value();
+    }
+
+    /** Like {@link #trainOrReuse}, saying whether the bundle was already there. */
+    public static StageCache.Found<Bundle> trainOrFind(Path work, Task task, ComponentConfig config) {
+        return cache(work, task).bundle(key(config), dir -> ComponentTrainer.train(config, dir));
     }
 
     public static List<Run> run(Path work, List<Task> tasks, List<String> methods, List<Long> seeds,
@@ -127,14 +136,5 @@ public final class ComponentSweep {
         Json.writeFile(out.resolve("results.json"), json);
         String md = "# Component target accuracy (%)\n\nMade by:\n\n```\n" + command + "\n```\n\n" + markdown(runs);
         dev.imed.core.bundle.AtomicFiles.writeString(out.resolve("results.md"), md);
-    }
-
-    static String hash(String text) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest).substring(0, 10);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -2,16 +2,16 @@ package dev.imed.experiments.sweep;
 
 import dev.imed.core.bundle.AtomicFiles;
 import dev.imed.core.bundle.Bundle;
-import dev.imed.core.bundle.BundleException;
 import dev.imed.core.bundle.Json;
 import dev.imed.ensemble.train.ComponentConfig;
 import dev.imed.ensemble.train.DivergedException;
 import dev.imed.experiments.report.Stats;
+import dev.imed.experiments.stage.StageCache;
+import dev.imed.experiments.stage.StageKey;
 import dev.imed.experiments.task.Task;
 import dev.imed.fusion.net.FusionKind;
 import dev.imed.fusion.teacher.TeacherConfig;
 import dev.imed.fusion.teacher.TeacherTrainer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -68,10 +68,13 @@ public final class TeacherSweep {
             for (Ensemble ensemble : ensembles) {
                 for (long seed : seeds) {
                     List<Path> members = new ArrayList<>();
+                    List<String> memberDigests = new ArrayList<>();
                     for (int i = 0; i < ensemble.methods().size(); i++) {
                         ComponentConfig config = componentSettings.apply(ComponentConfig.digits(ensemble.methods().get(i),
                                 task.source(), task.target())).withSeed(seed + ensemble.seedOffsets().get(i));
-                        members.add(ComponentSweep.trainOrReuse(work.resolve("components"), task, config).dir());
+                        Bundle member = ComponentSweep.trainOrReuse(work.resolve("components"), task, config);
+                        members.add(member.dir());
+                        memberDigests.add(member.sha256());
                     }
                     Map<String, Object> imedTarget = null;
                     Map<String, Object> anyTarget = null;
@@ -81,7 +84,7 @@ public final class TeacherSweep {
                                 .withFusion(fusion).withSeed(seed));
                         Bundle teacher;
                         try {
-                            teacher = trainOrReuse(work.resolve("teachers").resolve(task.slug()), config);
+                            teacher = trainOrReuse(work.resolve("teachers").resolve(task.slug()), config, memberDigests);
                         } catch (DivergedException e) {
                             // A diverged teacher is a result too: its cell says so and the sweep goes on.
                             LOG.warn("{}", e.getMessage());
@@ -141,35 +144,21 @@ public final class TeacherSweep {
         return fusion.label();
     }
 
-    /** Where a teacher of this configuration is kept under {@code work}. */
-    static Path bundleDir(Path work, TeacherConfig config) {
-        return work.resolve(config.fusion().id() + "-seed" + config.seed() + "-" + Integer.toHexString(config.cacheKey().hashCode()));
+    /**
+     * The stage key of a teacher: its configuration without its members' paths, and their weights' digests
+     * in the members' order, so that moving the members (or the whole work directory) keeps the key.
+     */
+    public static StageKey key(TeacherConfig config, List<String> memberDigests) {
+        return StageKey.of("teacher-" + config.fusion().id(), config.toBuilder().components(List.of()).build(), memberDigests);
     }
 
-    static Bundle trainOrReuse(Path work, TeacherConfig config) {
-        Path dir = bundleDir(work, config);
-        Path diverged = dir.resolveSibling(dir.getFileName() + ".diverged");
-        if (Files.isDirectory(dir)) {
-            try {
-                return Bundle.open(dir);
-            } catch (BundleException e) {
-                // Retrain a damaged bundle rather than trust it.
-            }
-        }
-        // Training is seeded, so a run that diverged once diverges again: remember it instead of retraining.
-        if (Files.isRegularFile(diverged)) {
-            try {
-                throw new DivergedException(Files.readString(diverged).strip());
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }
-        try {
-            return TeacherTrainer.train(config, dir);
-        } catch (DivergedException e) {
-            AtomicFiles.writeString(diverged, e.getMessage() + "\n");
-            throw e;
-        }
+    /** Where a teacher of this configuration over members with these digests is kept under {@code work}. */
+    static Path bundleDir(Path work, TeacherConfig config, List<String> memberDigests) {
+        return new StageCache(work).bundleDir(key(config, memberDigests));
+    }
+
+    static Bundle trainOrReuse(Path work, TeacherConfig config, List<String> memberDigests) {
+        return new StageCache(work).bundle(key(config, memberDigests), dir -> TeacherTrainer.train(config, dir)).value();
     }
 
     /** A markdown table per ensemble: rows are models, columns the tasks and the mean over tasks (mean ± sd over seeds). */
