@@ -84,40 +84,31 @@ public final class MarkdownReport {
         return md.toString();
     }
 
+    /** Models by tasks (the mean column only with several tasks: with one it would repeat it). */
     static String accuracyTable(SuiteResults results, ResultsTable table) {
-        List<String> tasks = table.taskNames();
-        // With one task the mean column would only repeat it.
-        boolean meanColumn = tasks.size() > 1;
-        StringBuilder md = new StringBuilder("| model |");
-        tasks.forEach(t -> md.append(' ').append(t).append(" |"));
-        md.append(meanColumn ? " mean |\n|---|" : "\n|---|");
-        tasks.forEach(t -> md.append("---:|"));
-        md.append(meanColumn ? "---:|\n" : "\n");
+        MarkdownTable md = MarkdownTable.withRowHeader("model");
+        table.taskNames().forEach(md::column);
         for (RowInfo row : table.rowsWithRuns()) {
-            md.append("| ").append(row.label()).append(row.member() ? " \\*" : "").append(" |");
-            for (String task : tasks) {
-                md.append(' ').append(table.cell(row.id(), task).format()).append(" |");
-            }
-            md.append(meanColumn ? " " + table.mean(row.id()).format() + " |\n" : "\n");
+            String label = row.label() + (row.member() ? " \\*" : "");
+            md.row(label);
+            ReportWriter.runsOf(results, row.id()).forEach(r -> md.add(label, r.task(), r.seed(), r.value(table.metric())));
         }
-        return md.toString();
+        return md.render();
     }
 
+    /** Models by classes (tasks pooled per seed), then the mean class accuracy (not a mean of the columns shown). */
     static String perClassTable(SuiteResults results, ResultsTable table) {
-        StringBuilder md = new StringBuilder("| model |");
-        results.classNames().forEach(c -> md.append(' ').append(c).append(" |"));
-        md.append(" mean class |\n|---|");
-        results.classNames().forEach(c -> md.append("---:|"));
-        md.append("---:|\n");
+        MarkdownTable md = MarkdownTable.withRowHeader("model").meanColumn(false);
         ResultsTable meanClass = new ResultsTable(results, SuiteResults.MEAN_CLASS_ACCURACY);
         for (RowInfo row : table.rowsWithRuns()) {
-            md.append("| ").append(row.label()).append(" |");
             for (String c : results.classNames()) {
-                md.append(' ').append(table.perClass(row.id(), c).format()).append(" |");
+                md.column(c);
+                table.perClassBySeed(row.id(), c).forEach((seed, value) -> md.add(row.label(), c, seed, value));
             }
-            md.append(' ').append(meanClass.mean(row.id()).format()).append(" |\n");
+            md.column("mean class");
+            meanClass.meanBySeed(row.id()).forEach((seed, value) -> md.add(row.label(), "mean class", seed, value));
         }
-        return md.toString();
+        return md.render();
     }
 
     static String costTable(List<ModelCost> cost) {

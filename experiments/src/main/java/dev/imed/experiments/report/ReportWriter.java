@@ -1,7 +1,6 @@
 package dev.imed.experiments.report;
 
 import dev.imed.core.bundle.AtomicFiles;
-import dev.imed.core.bundle.Json;
 import dev.imed.experiments.report.SuiteResults.RowInfo;
 import dev.imed.experiments.report.SuiteResults.RunResult;
 import java.io.IOException;
@@ -22,7 +21,7 @@ public final class ReportWriter {
         Path out = dir.toAbsolutePath().normalize();
         ResultsTable table = new ResultsTable(results);
         Path json = out.resolve("results.json");
-        Json.writeFile(json, results);
+        ResultsJson.write(json, ResultsJson.Kind.SUITE, results);
 
         List<RowInfo> rows = table.rowsWithRuns();
         List<String> categories = new ArrayList<>(table.taskNames());

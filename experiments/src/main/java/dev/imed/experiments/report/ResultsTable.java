@@ -30,6 +30,11 @@ public final class ResultsTable {
         return results;
     }
 
+    /** The metric the cells hold, e.g. {@link SuiteResults#ACCURACY}. */
+    public String metric() {
+        return metric;
+    }
+
     /** The values of {@code row} on {@code task}, one per seed. */
     public List<Double> values(String row, String task) {
         return results.runs().stream().filter(r -> r.row().equals(row) && r.task().equals(task))
@@ -42,15 +47,18 @@ public final class ResultsTable {
 
     /** Mean over tasks per seed, then mean ± sd over seeds. */
     public Stats mean(String row) {
+        return Stats.of(List.copyOf(meanBySeed(row).values()));
+    }
+
+    /** Per seed, a row's mean over tasks. */
+    public Map<Long, Double> meanBySeed(String row) {
         Map<Long, List<Double>> bySeed = new LinkedHashMap<>();
         for (RunResult r : results.runs()) {
             if (r.row().equals(row)) {
                 bySeed.computeIfAbsent(r.seed(), s -> new ArrayList<>()).add(r.value(metric));
             }
         }
-        List<Double> perSeed = bySeed.values().stream()
-                .map(v -> v.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN)).toList();
-        return Stats.of(perSeed);
+        return averages(bySeed);
     }
 
     /** The fused component with the highest mean, if any. */
@@ -78,14 +86,24 @@ public final class ResultsTable {
 
     /** Mean ± sd over seeds of a row's accuracy on one class, over every task (pooled per seed). */
     public Stats perClass(String row, String className) {
+        return Stats.of(List.copyOf(perClassBySeed(row, className).values()));
+    }
+
+    /** Per seed, a row's accuracy on one class averaged over the tasks that measured it. */
+    public Map<Long, Double> perClassBySeed(String row, String className) {
         Map<Long, List<Double>> bySeed = new LinkedHashMap<>();
         for (RunResult r : results.runs()) {
             if (r.row().equals(row) && r.perClassAccuracy() != null && r.perClassAccuracy().get(className) != null) {
                 bySeed.computeIfAbsent(r.seed(), s -> new ArrayList<>()).add(r.perClassAccuracy().get(className));
             }
         }
-        return Stats.of(bySeed.values().stream()
-                .map(v -> v.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN)).toList());
+        return averages(bySeed);
+    }
+
+    private static Map<Long, Double> averages(Map<Long, List<Double>> bySeed) {
+        Map<Long, Double> out = new LinkedHashMap<>();
+        bySeed.forEach((seed, v) -> out.put(seed, v.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN)));
+        return out;
     }
 
     /** The confusion counts of a row on a task, summed over seeds (null when there is none). */

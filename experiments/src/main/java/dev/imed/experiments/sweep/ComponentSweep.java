@@ -2,13 +2,13 @@ package dev.imed.experiments.sweep;
 
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.imed.core.bundle.Bundle;
-import dev.imed.core.bundle.Json;
 import dev.imed.ensemble.method.Methods;
 import dev.imed.ensemble.method.UdaMethod;
 import dev.imed.ensemble.train.ComponentConfig;
 import dev.imed.ensemble.train.ComponentTrainer;
 import dev.imed.ensemble.train.DivergedException;
-import dev.imed.experiments.report.Stats;
+import dev.imed.experiments.report.MarkdownTable;
+import dev.imed.experiments.report.ResultsJson;
 import dev.imed.experiments.stage.StageCache;
 import dev.imed.experiments.stage.StageKey;
 import dev.imed.experiments.task.Task;
@@ -95,28 +95,9 @@ public final class ComponentSweep {
 
     /** A markdown table: one row per method, one column per task, and the mean over tasks. */
     public static String markdown(List<Run> runs) {
-        List<Task> tasks = runs.stream().map(Run::task).distinct().toList();
-        List<String> methods = runs.stream().map(Run::method).distinct().toList();
-        StringBuilder out = new StringBuilder("| method |");
-        tasks.forEach(t -> out.append(' ').append(t.label()).append(" |"));
-        out.append(" mean |\n|---|");
-        tasks.forEach(t -> out.append("---:|"));
-        out.append("---:|\n");
-        for (String method : methods) {
-            out.append("| ").append(method).append(" |");
-            List<Double> perSeedMeans = new ArrayList<>();
-            Map<Long, List<Double>> bySeed = new LinkedHashMap<>();
-            for (Task task : tasks) {
-                List<Double> values = runs.stream().filter(r -> r.task().equals(task) && r.method().equals(method))
-                        .map(Run::accuracy).toList();
-                out.append(' ').append(Stats.of(values).format()).append(" |");
-                runs.stream().filter(r -> r.task().equals(task) && r.method().equals(method))
-                        .forEach(r -> bySeed.computeIfAbsent(r.seed(), s -> new ArrayList<>()).add(r.accuracy()));
-            }
-            bySeed.values().forEach(v -> perSeedMeans.add(v.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN)));
-            out.append(' ').append(Stats.of(perSeedMeans).format()).append(" |\n");
-        }
-        return out.toString();
+        MarkdownTable table = MarkdownTable.withRowHeader("method");
+        runs.forEach(r -> table.add(r.method(), r.task().label(), r.seed(), r.accuracy()));
+        return table.render();
     }
 
     /** Writes {@code results.json} and {@code results.md} into {@code out}. */
@@ -133,7 +114,7 @@ public final class ComponentSweep {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("command", command);
         json.put("runs", rows);
-        Json.writeFile(out.resolve("results.json"), json);
+        ResultsJson.write(out.resolve("results.json"), ResultsJson.Kind.COMPONENTS, json);
         String md = "# Component target accuracy (%)\n\nMade by:\n\n```\n" + command + "\n```\n\n" + markdown(runs);
         dev.imed.core.bundle.AtomicFiles.writeString(out.resolve("results.md"), md);
     }

@@ -1,10 +1,10 @@
 package dev.imed.experiments.sweep;
 
 import dev.imed.core.bundle.AtomicFiles;
-import dev.imed.core.bundle.Json;
 import dev.imed.core.data.Domain;
 import dev.imed.core.data.Domains;
 import dev.imed.ensemble.train.ComponentConfig;
+import dev.imed.experiments.report.ResultsJson;
 import dev.imed.experiments.task.Task;
 import dev.imed.fusion.net.FusionKind;
 import dev.imed.fusion.selection.ModelSelection;
@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
@@ -167,9 +168,14 @@ public final class LeverSweep {
             rows.put("IMED " + name + ": kept iterate", r -> number(r.settings().get(i).get("accuracy")));
             rows.put("IMED " + name + ": oracle iterate", r -> selection(r, i, "oracleAccuracy"));
         }
-        rows.put("**setting chosen by " + criterion + " (no target labels)**", r -> r.chosen() < 0 ? Double.NaN : number(r.settings().get(r.chosen()).get("accuracy")));
+        rows.put(chosenRow(criterion), r -> r.chosen() < 0 ? Double.NaN : number(r.settings().get(r.chosen()).get("accuracy")));
         rows.put("best setting (picked with target labels)", r -> r.settings().stream().mapToDouble(s -> number(s.get("accuracy"))).filter(v -> !Double.isNaN(v)).max().orElse(Double.NaN));
         return rows;
+    }
+
+    /** The row of the setting the criterion chose, the one the sweep is for. */
+    static String chosenRow(String criterion) {
+        return "setting chosen by " + criterion + " (no target labels)";
     }
 
     private static double selection(Run run, int setting, String key) {
@@ -202,7 +208,7 @@ public final class LeverSweep {
                 entries.add(new TeacherSweep.Entry(r.task(), r.ensemble(), r.seed(), name, v));
             }
         }));
-        out.append(TeacherSweep.markdown(entries));
+        out.append(TeacherSweep.markdown(entries, Set.of(chosenRow(criterion))));
         out.append("\n### The settings as the criterion sees them (no target labels)\n\nA default for new targets: the setting "
                 + "with the highest mean score over the runs.\n\n| setting | chosen in runs | mean score |\n|---|---:|---:|\n");
         for (int s = 0; s < settingNames.size(); s++) {
@@ -251,7 +257,7 @@ public final class LeverSweep {
             m.put("chosen", r.chosen() < 0 ? null : r.settings().get(r.chosen()).get("setting"));
             return m;
         }).toList());
-        Json.writeFile(out.resolve("levers.json"), json);
+        ResultsJson.write(out.resolve("levers.json"), ResultsJson.Kind.LEVERS, json);
         AtomicFiles.writeString(out.resolve("levers.md"), "# IMED levers and a label-free choice among them: target accuracy (%)\n\n"
                 + "Made by:\n\n```\n" + command + "\n```\n\nEach teacher keeps the iterate its own criterion chose; the setting "
                 + "is then chosen per run by " + criterion + " over the settings' teachers on the unlabelled target. Target labels "

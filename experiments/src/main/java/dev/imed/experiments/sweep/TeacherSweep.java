@@ -2,10 +2,10 @@ package dev.imed.experiments.sweep;
 
 import dev.imed.core.bundle.AtomicFiles;
 import dev.imed.core.bundle.Bundle;
-import dev.imed.core.bundle.Json;
 import dev.imed.ensemble.train.ComponentConfig;
 import dev.imed.ensemble.train.DivergedException;
-import dev.imed.experiments.report.Stats;
+import dev.imed.experiments.report.MarkdownTable;
+import dev.imed.experiments.report.ResultsJson;
 import dev.imed.experiments.stage.StageCache;
 import dev.imed.experiments.stage.StageKey;
 import dev.imed.experiments.task.Task;
@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -163,28 +164,18 @@ public final class TeacherSweep {
 
     /** A markdown table per ensemble: rows are models, columns the tasks and the mean over tasks (mean ± sd over seeds). */
     public static String markdown(List<Entry> entries) {
+        return markdown(entries, Set.of());
+    }
+
+    /** The same, with the rows of {@code boldModels} in bold. */
+    static String markdown(List<Entry> entries, Set<String> boldModels) {
         StringBuilder out = new StringBuilder();
         for (String ensemble : entries.stream().map(Entry::ensemble).distinct().toList()) {
-            List<Entry> of = entries.stream().filter(e -> e.ensemble().equals(ensemble)).toList();
-            List<Task> tasks = of.stream().map(Entry::task).distinct().toList();
-            out.append("\n### Ensemble: ").append(ensemble).append("\n\n| model |");
-            tasks.forEach(t -> out.append(' ').append(t.label()).append(" |"));
-            out.append(" mean |\n|---|");
-            tasks.forEach(t -> out.append("---:|"));
-            out.append("---:|\n");
-            for (String model : of.stream().map(Entry::model).distinct().toList()) {
-                out.append("| ").append(model).append(" |");
-                Map<Long, List<Double>> perSeed = new LinkedHashMap<>();
-                for (Task task : tasks) {
-                    List<Entry> cell = of.stream().filter(e -> e.task().equals(task) && e.model().equals(model)).toList();
-                    out.append(' ').append(Stats.of(cell.stream().map(Entry::accuracy).toList()).format()).append(" |");
-                    cell.forEach(e -> perSeed.computeIfAbsent(e.seed(), s -> new ArrayList<>()).add(e.accuracy()));
-                }
-                List<Double> means = perSeed.values().stream()
-                        .filter(v -> v.size() == tasks.size())
-                        .map(v -> v.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN)).toList();
-                out.append(' ').append(Stats.of(means).format()).append(" |\n");
-            }
+            MarkdownTable table = MarkdownTable.withRowHeader("model");
+            entries.stream().filter(e -> e.ensemble().equals(ensemble))
+                    .forEach(e -> table.add(e.model(), e.task().label(), e.seed(), e.accuracy()));
+            boldModels.forEach(table::bold);
+            out.append("\n### Ensemble: ").append(ensemble).append("\n\n").append(table.render());
         }
         return out.toString();
     }
@@ -195,7 +186,7 @@ public final class TeacherSweep {
         json.put("entries", entries.stream().map(e -> Map.of("task", e.task().toString(), "ensemble", e.ensemble(),
                 "seed", e.seed(), "model", e.model(), "accuracy", e.accuracy())).toList());
         json.put("imedDetails", details);
-        Json.writeFile(out.resolve("fusion-results.json"), json);
+        ResultsJson.write(out.resolve("fusion-results.json"), ResultsJson.Kind.TEACHERS, json);
         StringBuilder md = new StringBuilder("# Fusion table: target accuracy (%)\n\nMade by:\n\n```\n" + command + "\n```\n");
         md.append(markdown(entries));
         md.append(headroomMarkdown(details));

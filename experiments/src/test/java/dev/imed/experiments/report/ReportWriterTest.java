@@ -93,7 +93,9 @@ class ReportWriterTest {
         assertThat(md).contains("| IMED student | resnet18 backbone, distilled | 11.30 M | 1.82 G | 30.0 ms |");
         assertThat(md).contains("4.4× fewer parameters and 4.6× fewer multiply-adds");
         assertThat(md).contains("](charts/accuracy.png)", "charts/confusion/A-to-W/teacher.png");
-        assertThat(Files.readString(files.json())).contains("\"runs\"", "\"confusion\"", "\"seed\" : 2");
+        assertThat(Files.readString(files.json())).startsWith("{\n  \"schema\" : \"imed.results/1\",\n  \"kind\" : \"suite\",")
+                .contains("\"runs\"", "\"confusion\"", "\"seed\" : 2");
+        assertThat(ResultsJson.read(files.json(), ResultsJson.Kind.SUITE)).containsEntry("suite", "office31").containsKeys("runs", "cost");
         for (Path png : allCharts(files)) {
             BufferedImage image = ImageIO.read(png.toFile());
             assertThat(image).as(png.toString()).isNotNull();

@@ -3,6 +3,7 @@ package dev.imed.experiments.sweep;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.imed.experiments.report.ResultsJson;
 import dev.imed.experiments.task.Task;
 import dev.imed.fusion.selection.SelectionCriterion;
 import dev.imed.fusion.teacher.TeacherConfig;
@@ -48,7 +49,8 @@ class LeverSweepTest {
         LeverSweep.write(dir.resolve("report"), runs, "ensv", "test");
         String md = Files.readString(dir.resolve("report").resolve("levers.md"));
         assertThat(md).contains("| averaging |", "| IMED paper: kept iterate |", "| IMED member-dropout=0.5: oracle iterate |",
-                "setting chosen by ensv (no target labels)", "best member (picked with target labels)", "| paper | ");
-        assertThat(dir.resolve("report").resolve("levers.json")).exists();
+                "| **setting chosen by ensv (no target labels)** |", "best member (picked with target labels)", "| paper | ");
+        assertThat(ResultsJson.read(dir.resolve("report").resolve("levers.json"), ResultsJson.Kind.LEVERS))
+                .containsEntry("criterion", "ensv").containsKey("runs");
     }
 }

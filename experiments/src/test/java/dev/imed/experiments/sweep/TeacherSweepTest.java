@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.imed.ensemble.train.DivergedException;
+import dev.imed.experiments.report.ResultsJson;
 import dev.imed.experiments.task.Task;
 import dev.imed.fusion.net.FusionKind;
 import dev.imed.fusion.teacher.TeacherConfig;
@@ -54,6 +55,13 @@ class TeacherSweepTest {
         assertThat(weightsWritten(moved)).isEqualTo(movedWritten);
         assertThat(afterMove).extracting(TeacherSweep.Entry::accuracy).containsExactlyElementsOf(
                 trained.stream().map(TeacherSweep.Entry::accuracy).toList());
+
+        TeacherSweep.write(work.resolve("report"), afterMove, List.of(), "imed sweep fusion …");
+        assertThat(ResultsJson.read(work.resolve("report").resolve("fusion-results.json"), ResultsJson.Kind.TEACHERS))
+                .containsEntry("command", "imed sweep fusion …").containsKeys("entries", "imedDetails");
+        // One task: the mean column would repeat it, so the table has none.
+        assertThat(Files.readString(work.resolve("report").resolve("fusion-results.md")))
+                .contains("### Ensemble: mixed\n\n| model | syn:300:3→uci1797 |\n|---|---:|\n| component 1 (dann) | ");
     }
 
     private static List<TeacherSweep.Entry> sweep(Path work) {
