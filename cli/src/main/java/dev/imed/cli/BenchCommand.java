@@ -5,8 +5,8 @@ import dev.imed.core.data.Domains;
 import dev.imed.core.loader.DomainLoader;
 import dev.imed.core.model.Evaluation;
 import dev.imed.core.transform.InputSpec;
-import dev.imed.ensemble.bench.PhotoBenchmark;
-import dev.imed.ensemble.bench.TrainBenchmark;
+import dev.imed.experiments.bench.PhotoBenchmark;
+import dev.imed.experiments.bench.TrainBenchmark;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -238,7 +238,7 @@ final class BenchCommand {
 
         @Override
         public Integer call() {
-            System.out.println(dev.imed.fusion.bench.TeacherBenchmark.run(components, batch, rounds).describe());
+            System.out.println(dev.imed.experiments.bench.TeacherBenchmark.run(components, batch, rounds).describe());
             return 0;
         }
     }
@@ -304,7 +304,7 @@ final class BenchCommand {
             } else if (teacher != null || student != null) {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give both --teacher and --student, or neither");
             }
-            dev.imed.streaming.bench.StreamBenchmark.run(args.toArray(new String[0]), System.out);
+            dev.imed.experiments.bench.StreamBenchmark.run(args.toArray(new String[0]), System.out);
             return 0;
         }
     }

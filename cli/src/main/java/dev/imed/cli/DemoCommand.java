@@ -1,10 +1,10 @@
 package dev.imed.cli;
 
-import dev.imed.distill.suite.SuiteInputs;
-import dev.imed.distill.suite.SuitePreset;
-import dev.imed.distill.suite.SuitePresets;
-import dev.imed.distill.suite.SuiteRunner;
-import dev.imed.distill.suite.SuiteSummary;
+import dev.imed.experiments.suite.SuiteInputs;
+import dev.imed.experiments.suite.SuitePreset;
+import dev.imed.experiments.suite.SuitePresets;
+import dev.imed.experiments.suite.SuiteRunner;
+import dev.imed.experiments.suite.SuiteSummary;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;

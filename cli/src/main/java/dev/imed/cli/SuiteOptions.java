@@ -1,10 +1,10 @@
 package dev.imed.cli;
 
-import dev.imed.distill.cost.CostMeter;
-import dev.imed.distill.suite.SuiteInputs;
-import dev.imed.distill.suite.SuiteRunner;
-import dev.imed.distill.suite.SuiteSummary;
-import dev.imed.distill.report.SuiteResults;
+import dev.imed.experiments.cost.CostMeter;
+import dev.imed.experiments.report.SuiteResults;
+import dev.imed.experiments.suite.SuiteInputs;
+import dev.imed.experiments.suite.SuiteRunner;
+import dev.imed.experiments.suite.SuiteSummary;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -21,7 +21,7 @@ final class SuiteOptions {
     static void printSummary(SuiteSummary summary) {
         SuiteResults results = summary.results();
         System.out.println();
-        for (String finding : dev.imed.distill.report.Findings.of(results)) {
+        for (String finding : dev.imed.experiments.report.Findings.of(results)) {
             System.out.println("- " + finding);
         }
         System.out.println();

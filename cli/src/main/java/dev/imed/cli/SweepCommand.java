@@ -1,8 +1,8 @@
 package dev.imed.cli;
 
-import dev.imed.ensemble.experiment.ComponentSweep;
-import dev.imed.ensemble.experiment.Task;
 import dev.imed.ensemble.train.ComponentConfig;
+import dev.imed.experiments.sweep.ComponentSweep;
+import dev.imed.experiments.task.Task;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -90,8 +90,8 @@ final class SweepCommand {
             return LongStream.range(0, seeds).boxed().toList();
         }
 
-        static List<dev.imed.fusion.experiment.TeacherSweep.Ensemble> ensembles(String names) {
-            return Arrays.stream(names.split(",")).map(String::trim).map(dev.imed.fusion.experiment.TeacherSweep.Ensemble::parse).toList();
+        static List<dev.imed.experiments.sweep.TeacherSweep.Ensemble> ensembles(String names) {
+            return Arrays.stream(names.split(",")).map(String::trim).map(dev.imed.experiments.sweep.TeacherSweep.Ensemble::parse).toList();
         }
 
         java.util.function.UnaryOperator<ComponentConfig> components() {
@@ -123,12 +123,12 @@ final class SweepCommand {
         @Override
         public Integer call() {
             java.util.List<java.util.Map<String, Object>> details = new java.util.ArrayList<>();
-            var entries = dev.imed.fusion.experiment.TeacherSweep.run(runs.work, runs.taskList(), FusionRuns.ensembles(ensembles),
+            var entries = dev.imed.experiments.sweep.TeacherSweep.run(runs.work, runs.taskList(), FusionRuns.ensembles(ensembles),
                     runs.seedList(), Arrays.stream(fusions.split(",")).map(String::trim).map(dev.imed.fusion.net.FusionKind::parse).toList(),
                     runs.components(), runs.teacher(), details);
             String command = "./imed sweep teachers --fusions " + fusions + " " + runs.describe(ensembles);
-            dev.imed.fusion.experiment.TeacherSweep.write(runs.out, entries, details, command);
-            System.out.println(dev.imed.fusion.experiment.TeacherSweep.markdown(entries));
+            dev.imed.experiments.sweep.TeacherSweep.write(runs.out, entries, details, command);
+            System.out.println(dev.imed.experiments.sweep.TeacherSweep.markdown(entries));
             System.out.println("report: " + runs.out.resolve("fusion-results.md"));
             return 0;
         }
@@ -153,13 +153,13 @@ final class SweepCommand {
 
         @Override
         public Integer call() {
-            var parsed = Arrays.stream(settings.split(",")).map(dev.imed.fusion.experiment.LeverSweep.Setting::parse).toList();
+            var parsed = Arrays.stream(settings.split(",")).map(dev.imed.experiments.sweep.LeverSweep.Setting::parse).toList();
             var criterion = dev.imed.fusion.selection.SelectionCriterion.parse(choose);
-            var result = dev.imed.fusion.experiment.LeverSweep.run(runs.work, runs.taskList(), FusionRuns.ensembles(ensembles),
+            var result = dev.imed.experiments.sweep.LeverSweep.run(runs.work, runs.taskList(), FusionRuns.ensembles(ensembles),
                     runs.seedList(), parsed, criterion, runs.components(), runs.teacher());
             String command = "./imed sweep levers --settings " + settings + " --choose " + choose + " " + runs.describe(ensembles);
-            dev.imed.fusion.experiment.LeverSweep.write(runs.out, result, criterion.id(), command);
-            System.out.println(dev.imed.fusion.experiment.LeverSweep.markdown(result, criterion.id()));
+            dev.imed.experiments.sweep.LeverSweep.write(runs.out, result, criterion.id(), command);
+            System.out.println(dev.imed.experiments.sweep.LeverSweep.markdown(result, criterion.id()));
             System.out.println("report: " + runs.out.resolve("levers.md"));
             return 0;
         }

@@ -3,7 +3,7 @@ package dev.imed.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imed.core.bundle.Bundle;
-import dev.imed.distill.suite.SuitePreset;
+import dev.imed.experiments.suite.SuitePreset;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

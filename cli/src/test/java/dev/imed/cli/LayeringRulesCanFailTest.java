@@ -10,8 +10,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link LayeringTest}'s rules, run on the real classes plus two deliberate back-edges that live only
- * in this module's tests ({@code dev.imed.deploy.layeringfixture}, {@code dev.imed.core.layeringfixture}):
+ * {@link LayeringTest}'s rules, run on the real classes plus three deliberate back-edges that live only
+ * in this module's tests ({@code dev.imed.deploy.layeringfixture}, {@code dev.imed.core.layeringfixture},
+ * {@code dev.imed.fusion.layeringfixture}):
  * a rule that could not fail would pass here too. (That the real classes alone pass is {@link LayeringTest}.)
  */
 class LayeringRulesCanFailTest {
@@ -31,6 +32,14 @@ class LayeringRulesCanFailTest {
         assertThat(LAYERING_VIOLATIONS)
                 .anySatisfy(line -> assertThat(line).contains("CoreReachingUp").contains("dev.imed.ensemble.train.ComponentConfig"));
         assertThat(violations(LayeringTest.noModuleCycles)).anySatisfy(line -> assertThat(line).contains("CoreReachingUp"));
+    }
+
+    @Test
+    void aStageReachingIntoTheExperimentsBreaksTheLayering() {
+        assertThat(LAYERING_VIOLATIONS)
+                .anySatisfy(line -> assertThat(line).contains("StageReachingIntoExperiments").contains("dev.imed.experiments.task.Task"));
+        assertThat(violations(LayeringTest.stagesDoNotDependOnExperiments))
+                .anySatisfy(line -> assertThat(line).contains("StageReachingIntoExperiments"));
     }
 
     private static List<String> violations(ArchRule rule) {

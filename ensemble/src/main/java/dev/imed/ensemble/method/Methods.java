@@ -43,20 +43,6 @@ public final class Methods {
         return methods;
     }
 
-    /**
-     * The methods' own loss weights where they differ from 1, e.g. {@code |dann×0.1}, empty when all
-     * are 1: part of a cached run's key, so that changing a method's weight retrains its runs.
-     */
-    public static String weightsKey(String spec) {
-        StringBuilder key = new StringBuilder();
-        for (UdaMethod m : parse(spec)) {
-            if (m.weight() != 1f) {
-                key.append('|').append(m.name()).append('×').append(m.weight());
-            }
-        }
-        return key.toString();
-    }
-
     /** The canonical name of a composition. */
     public static String canonical(String spec) {
         return String.join("+", parse(spec).stream().map(UdaMethod::name).toList());

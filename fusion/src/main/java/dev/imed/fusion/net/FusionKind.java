@@ -72,7 +72,7 @@ public abstract class FusionKind {
         return all().stream().filter(FusionKind::trained).map(FusionKind::id).toList();
     }
 
-    /** The enum constant's name this class replaces ({@code IMED}): teacher cache keys are built from it. */
+    /** The enum constant's name this class replaces ({@code IMED}), as a teacher configuration prints it. */
     @Override
     public final String toString() {
         return id().toUpperCase(Locale.ROOT);

@@ -134,31 +134,6 @@ public record TeacherConfig(List<Path> components, String source, String target,
         return selection != SelectionCriterion.FINAL;
     }
 
-    /**
-     * The text that names a run in a cache and a checkpoint. It is the text of the record as it stood when
-     * the first runs were cached (its first 17 fields), then each later field only when it differs from the
-     * paper, in the order the fields were added, so that the runs cached before each addition keep their keys.
-     */
-    public String cacheKey() {
-        StringBuilder key = new StringBuilder("TeacherConfig[components=").append(components)
-                .append(", source=").append(source).append(", target=").append(target).append(", fusion=").append(fusion)
-                .append(", layers=").append(layers).append(", iterations=").append(iterations)
-                .append(", batchSize=").append(batchSize).append(", lr=").append(lr).append(", lrGamma=").append(lrGamma)
-                .append(", momentum=").append(momentum).append(", weightDecay=").append(weightDecay)
-                .append(", mccWeight=").append(mccWeight).append(", adversarialWeight=").append(adversarialWeight)
-                .append(", sam=").append(sam).append(", samRho=").append(samRho).append(", seed=").append(seed)
-                .append(", checkpointEvery=").append(checkpointEvery);
-        // The second generation of fields was written as a pair, both or neither, and gateLrScale after them.
-        if (targetLoss != TargetLoss.MCC || !options.equals(FusionOptions.PAPER) || gateLrScale != 1f) {
-            key.append(", targetLoss=").append(targetLoss).append(", options=").append(options);
-        }
-        if (gateLrScale != 1f) {
-            key.append(", gateLrScale=").append(gateLrScale);
-        }
-        leverEntries().forEach((name, value) -> key.append(", ").append(name).append('=').append(value));
-        return key.append(']').toString();
-    }
-
     /** The levers added with the builder, only where they differ from the paper, by name. */
     private Map<String, Object> leverEntries() {
         Map<String, Object> map = new LinkedHashMap<>();
@@ -185,6 +160,7 @@ public record TeacherConfig(List<Path> components, String source, String target,
         return map;
     }
 
+    /** The configuration as recorded in the teacher bundle's manifest. */
     public Map<String, Object> asMap() {
         Map<String, Object> map = new LinkedHashMap<>();
         map.put("components", components.stream().map(p -> p.toAbsolutePath().normalize().toString()).toList());
@@ -198,7 +174,7 @@ public record TeacherConfig(List<Path> components, String source, String target,
         map.put("weightDecay", weightDecay);
         map.put("beta1Mcc", mccWeight);
         if (targetLoss != TargetLoss.MCC) {
-            // Only when it differs from the paper's, so that the keys of cached runs of the paper's teacher stay the same.
+            // Only when it differs from the paper's, so that a paper teacher's manifest reads as it always did.
             map.put("targetLoss", targetLoss.id());
         }
         map.put("beta2Adversarial", adversarialWeight);
@@ -208,7 +184,7 @@ public record TeacherConfig(List<Path> components, String source, String target,
         }
         map.put("sam", sam);
         map.put("samRho", samRho);
-        // Likewise: a suite hashes this map, so a lever at the paper's value must leave it as it was.
+        // Likewise: a lever at the paper's value leaves the manifest as it was.
         map.putAll(leverEntries());
         return map;
     }

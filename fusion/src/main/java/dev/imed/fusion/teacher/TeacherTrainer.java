@@ -102,7 +102,7 @@ public final class TeacherTrainer {
                 // Training and the choice of iterate see the target's images only.
                 Domain unlabelledTarget = target.withoutLabels();
                 DomainLoader targetLoader = new DomainLoader(unlabelledTarget, spec, true, config.seed() + 1);
-                Checkpoint checkpoint = new Checkpoint(ComponentTrainer.checkpointFile(out), config.cacheKey(), learning,
+                Checkpoint checkpoint = new Checkpoint(ComponentTrainer.checkpointFile(out), config.toString(), learning,
                         optimizer, List.of(sourceLoader, targetLoader));
                 IterateCandidates candidates = new IterateCandidates(out, kept);
                 ParameterStore store = new ParameterStore(manager, false);

@@ -24,12 +24,12 @@ class FusionKindTest {
                 .hasMessage("unknown fusion 'attention' (known: average, entropy, fc, global, imed, vote)");
     }
 
-    /** Cached teacher runs are keyed by the config's text, which printed the enum constant's name. */
+    /** A teacher configuration's text (its checkpoint's fingerprint) prints the enum constant's name, as it did. */
     @Test
-    void printsAsTheEnumItReplacesSoCacheKeysStayTheSame() {
+    void printsAsTheEnumItReplaces() {
         assertThat(List.of(FusionKind.IMED, FusionKind.GLOBAL, FusionKind.FC, FusionKind.AVERAGE, FusionKind.VOTE))
                 .extracting(FusionKind::toString).containsExactly("IMED", "GLOBAL", "FC", "AVERAGE", "VOTE");
-        assertThat(TeacherConfig.defaults(List.of(Path.of("c")), "syn", "mnist5k").cacheKey()).contains("fusion=IMED,");
+        assertThat(TeacherConfig.defaults(List.of(Path.of("c")), "syn", "mnist5k").toString()).contains("fusion=IMED,");
     }
 
     @Test

@@ -1,2 +1,0 @@
-/** Benchmark of teacher inference against its components alone. */
-package dev.imed.fusion.bench;
