@@ -235,8 +235,12 @@ public final class SessionCluster {
         try {
             Files.createDirectories(tmp);
             Path log = dir.resolve("log").resolve(name + ".log");
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            // Each TaskManager runs models beside the others on shared cores: OpenMP threads must sleep, not spin,
+            // while they wait (the imed launcher sets the same), unless the user chose otherwise.
+            builder.environment().putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
+            Process process = builder.start();
             Files.writeString(dir.resolve(name + ".pid"), Long.toString(process.pid()));
             return process;
         } catch (IOException e) {
