@@ -80,17 +80,20 @@ class SuitePresetsTest {
 
     @Test
     void teacherLeversAndSelectionAreOptionalKeysOfTheTeacherSection(@TempDir Path dir) throws IOException {
-        SuitePreset plain = SuitePresets.builtIn("digits");
+        SuitePreset plain = SuitePresets.builtIn("office31");
         TeacherConfig paper = TeacherConfig.defaults(List.of(Path.of("a"), Path.of("b")), "syn", "mnist5k");
         // Left out, they keep the paper's teacher, and its cache key.
         assertThat(plain.teacher().applyLevers(paper.toBuilder()).build()).isEqualTo(paper);
+        // The digits preset ships the label-free default its lever sweep found: consensus pseudo-labels at 0.1.
+        assertThat(SuitePresets.builtIn("digits").teacher().applyLevers(paper.toBuilder()).build().pseudoLabelWeight()).isEqualTo(0.1f);
         Path levers = dir.resolve("levers.yaml");
         Files.writeString(levers, SuitePresets.builtInText("digits").replace("  lr: 0.01\n  # Levers",
-                "  lr: 0.01\n  memberDropout: 0.2\n  pseudoLabelWeight: 0.5\n  memberLrScale: 0.1\n  select: ensv\n"
+                "  lr: 0.01\n  memberDropout: 0.2\n  infoMaxWeight: 0.5\n  memberLrScale: 0.1\n  select: ensv\n"
                         + "  selectEvery: 50\n  # Levers"));
         TeacherConfig set = SuitePresets.load(levers).teacher().applyLevers(paper.toBuilder()).build();
         assertThat(set.memberDropout()).isEqualTo(0.2f);
-        assertThat(set.pseudoLabelWeight()).isEqualTo(0.5f);
+        assertThat(set.infoMaxWeight()).isEqualTo(0.5f);
+        assertThat(set.pseudoLabelWeight()).isEqualTo(0.1f);
         assertThat(set.pseudoLabelThreshold()).isEqualTo(TeacherConfig.DEFAULT_PSEUDO_LABEL_THRESHOLD);
         assertThat(set.memberLrScale()).isEqualTo(0.1f);
         assertThat(set.selection()).isEqualTo(SelectionCriterion.ENSV);
