@@ -39,8 +39,9 @@ public final class Findings {
                 ? String.format(Locale.ROOT, "On %s (%s)", results.tasks().get(0).name(), seedsText(seeds))
                 : String.format(Locale.ROOT, "Over the %d tasks (%s)", tasks, seedsText(seeds));
         out.add(String.format(Locale.ROOT,
-                "%s, the IMED teacher reaches %s %% mean %s: %s the averaging ensemble (%s %%) and %s the best single component, %s (%s %%).",
-                scope, pct(t), metric, compare(t, a), pct(a), compare(t, b), best.get().label(), pct(b)));
+                "%s, the IMED teacher reaches %s %% %s: %s the averaging ensemble (%s %%) and %s the best single component, %s (%s %%).",
+                // VisDA's metric is already a mean ("mean class accuracy"): no "mean mean".
+                scope, pct(t), metric.startsWith("mean ") ? metric : "mean " + metric, compare(t, a), pct(a), compare(t, b), best.get().label(), pct(b)));
         out.add(String.format(Locale.ROOT,
                 "The IMED student reaches %s %%: %s the averaging ensemble, %s the best single component and %s its teacher.",
                 pct(s), compare(s, a), compare(s, b), compare(s, t)));
