@@ -95,7 +95,7 @@ final class BenchCommand {
                 System.out.printf(Locale.ROOT, "round %d: decoding in the step %.2f s/step, %d batches ahead in the background %.2f s/step, "
                         + "ratio %.2f%n", round + 1, inline, ahead, background, ratios[round]);
             }
-            System.out.printf(Locale.ROOT, "background / in-step time per step (median of %d rounds): %.2f%n", rounds, median(ratios));
+            System.out.printf(Locale.ROOT, "background / in-step time per step (median of %d rounds): %.2f%n", rounds, PhotoBenchmark.median(ratios));
             return 0;
         }
 
@@ -127,7 +127,7 @@ final class BenchCommand {
                         round + 1, djl, 1000 / djl, torch, 1000 / torch, ratios[round]);
             }
             System.out.printf(Locale.ROOT, "DJL time per iteration / PyTorch's = %.2f (median of %d rounds; target <= 1.3)%n",
-                    median(ratios), rounds);
+                    PhotoBenchmark.median(ratios), rounds);
             return 0;
         }
 
@@ -176,7 +176,7 @@ final class BenchCommand {
                     System.out.println("PyTorch baseline failed (needs python3-torch and python3-torchvision)");
                     return 1;
                 }
-                double torch = median(torchSeconds);
+                double torch = PhotoBenchmark.median(torchSeconds);
                 timeRatios[round] = djl.medianSeconds() / torch;
                 rssRatios[round] = djl.peakRssMb() / torchRss;
                 System.out.printf(Locale.ROOT, "round %d: DJL %s; PyTorch %s; time ratio %.2f, peak RSS ratio %.2f%n", round + 1,
@@ -184,7 +184,7 @@ final class BenchCommand {
             }
             if (baseline) {
                 System.out.printf(Locale.ROOT, "DJL / PyTorch (median of %d rounds): time per %s %.2f, peak RSS %.2f%n",
-                        rounds, infer ? "batch" : "step", median(timeRatios), median(rssRatios));
+                        rounds, infer ? "batch" : "step", PhotoBenchmark.median(timeRatios), PhotoBenchmark.median(rssRatios));
             }
             return 0;
         }
@@ -192,12 +192,6 @@ final class BenchCommand {
         private static String describe(double seconds, double rssMb, int batch, boolean infer) {
             return infer ? String.format(Locale.ROOT, "%.2f s/batch (%.1f img/s), peak RSS %.0f MiB", seconds, batch / seconds, rssMb)
                     : String.format(Locale.ROOT, "%.2f s/step, peak RSS %.0f MiB", seconds, rssMb);
-        }
-
-        private static double median(double[] values) {
-            double[] sorted = values.clone();
-            java.util.Arrays.sort(sorted);
-            return sorted[sorted.length / 2];
         }
 
         /** Runs the baseline script with {@code args} (and the threads), echoing its other output; its lines. */

@@ -36,13 +36,18 @@ public final class PhotoBenchmark {
     /** Seconds of each timed step, and this process's peak resident memory (MiB) since the run began. */
     public record Run(double[] stepSeconds, double peakRssMb) {
         public double medianSeconds() {
-            double[] sorted = stepSeconds.clone();
-            java.util.Arrays.sort(sorted);
-            return sorted.length == 0 ? Double.NaN : sorted[sorted.length / 2];
+            return median(stepSeconds);
         }
     }
 
     private PhotoBenchmark() {}
+
+    /** The middle value (the upper of the two middle ones for an even count; NaN for none): a round's or a run's median. */
+    public static double median(double[] values) {
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        return sorted.length == 0 ? Double.NaN : sorted[sorted.length / 2];
+    }
 
     /** Where a step's {@code 2·batch} images come from; they must end up owned by {@code step}. */
     private interface Images {
