@@ -271,7 +271,8 @@ final class BenchCommand {
         Path teacher;
         @Option(names = "--student", description = "student bundle for the distilling configurations")
         Path student;
-        @Option(names = "--images", defaultValue = "3000", description = "mnist5k images streamed (default: ${DEFAULT-VALUE})")
+        @Option(names = "--images", defaultValue = "20000", description = "images streamed, from mnist5k (past 5000 it cycles through it again under new file names; "
+                + "default: ${DEFAULT-VALUE})")
         int images;
         @Option(names = "--batch-size", description = "teacher batch (default: ${DEFAULT-VALUE})")
         int batch = 32;

@@ -66,12 +66,14 @@ public final class NesterovSgd {
                 w.tempAttach(scope);
                 NDArray g = w.getGradient();
                 g.attach(scope);
-                NDArray d = g.add(w.mul(weightDecay));
                 NDArray v = velocity.get(i);
                 // Temporaries take the manager of their first operand: lend v to the scope too, or they pile up in the root.
                 v.tempAttach(scope);
+                // The gradient buffer is consumed (and zeroed) here, so it holds the direction: two temporaries per
+                // parameter instead of four. d = g + wd·w; v = m·v + d; w -= lr·(d + m·v).
+                NDArray d = weightDecay == 0f ? g : g.addi(w.mul(weightDecay));
                 v.muli(momentum).addi(d);
-                w.subi(d.add(v.mul(momentum)).mul(lr * scales.get(i)));
+                w.subi(d.addi(v.mul(momentum)).muli(lr * scales.get(i)));
                 g.muli(0);
             }
         }

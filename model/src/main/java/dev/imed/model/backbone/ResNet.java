@@ -91,8 +91,13 @@ public final class ResNet {
                 .add(Activation::relu);
     }
 
+    /**
+     * The residual sum, written into the main branch's output as torchvision's {@code out += identity} does: one
+     * activation fewer to allocate (and fault in) per unit. Backward allows it, since the BatchNorm that made that
+     * output does not keep it.
+     */
     private static NDList sum(List<NDList> branches) {
-        NDArray out = branches.get(0).singletonOrThrow().add(branches.get(1).singletonOrThrow());
+        NDArray out = branches.get(0).singletonOrThrow().addi(branches.get(1).singletonOrThrow());
         return new NDList(out);
     }
 
