@@ -78,4 +78,20 @@ class StreamJobMainTest {
         assertThat(conf.get(CoreOptions.ALWAYS_PARENT_FIRST_LOADER_PATTERNS_ADDITIONAL)).contains("ai.djl.");
         assertThat(conf.toMap()).containsEntry("taskmanager.memory.managed.size", "64m");
     }
+    @Test
+    void theTeacherSendsEachTaughtBatchAsSoonAsItIsWritten(@org.junit.jupiter.api.io.TempDir Path dir) {
+        // Left to the output flusher, a taught batch's last buffer waited up to 100 ms and the teacher ran out of
+        // free buffers 13 % of the time while the student sat idle (docs/results/benchmarks.md).
+        StreamConfig config = StreamConfig.defaults(dir.resolve("teacher"), dir.resolve("student"), dir, dir.resolve("out"));
+        org.apache.flink.streaming.api.environment.StreamExecutionEnvironment env =
+                org.apache.flink.streaming.api.environment.StreamExecutionEnvironment.getExecutionEnvironment();
+        StreamJob.define(env, config, new StreamJob.Models(dev.imed.core.transform.InputSpec.digits(), "sha", 8, dir.resolve("student")),
+                "run", StreamTap.NONE, 1);
+        org.apache.flink.streaming.api.graph.StreamGraph graph = env.getStreamGraph();
+        java.util.List<org.apache.flink.streaming.api.graph.StreamNode> teachers = graph.getStreamNodes().stream()
+                .filter(n -> n.getOperatorName().equals("teacher")).toList();
+        assertThat(teachers).hasSize(1);
+        assertThat(teachers.get(0).getBufferTimeout()).isZero();
+        assertThat(graph.getStreamNodes()).anyMatch(n -> n.getOperatorName().equals("online distillation"));
+    }
 }
