@@ -3,14 +3,20 @@ package dev.imed.streaming;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.imed.core.transform.InputSpec;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamGraph;
+import org.apache.flink.streaming.api.graph.StreamNode;
 import org.apache.flink.util.ParameterTool;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The job jar's arguments and the Flink configuration every run gets. */
 class StreamJobMainTest {
@@ -50,7 +56,7 @@ class StreamJobMainTest {
     }
 
     @Test
-    void resumeAutoWithoutACheckpointStartsAfreshAndAPathMustHoldOne(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    void resumeAutoWithoutACheckpointStartsAfreshAndAPathMustHoldOne(@TempDir Path dir) throws Exception {
         StreamConfig config = StreamJobMain.parse(ParameterTool.fromArgs(new String[] {
                 "--teacher", "t", "--input", "i", "--out", dir.toString(), "--resume", "auto"}));
         assertThat(config.resumeFrom()).isNull();
@@ -78,17 +84,16 @@ class StreamJobMainTest {
         assertThat(conf.get(CoreOptions.ALWAYS_PARENT_FIRST_LOADER_PATTERNS_ADDITIONAL)).contains("ai.djl.");
         assertThat(conf.toMap()).containsEntry("taskmanager.memory.managed.size", "64m");
     }
+
     @Test
-    void theTeacherSendsEachTaughtBatchAsSoonAsItIsWritten(@org.junit.jupiter.api.io.TempDir Path dir) {
+    void theTeacherSendsEachTaughtBatchAsSoonAsItIsWritten(@TempDir Path dir) {
         // Left to the output flusher, a taught batch's last buffer waited up to 100 ms and the teacher ran out of
         // free buffers 13 % of the time while the student sat idle (docs/results/benchmarks.md).
         StreamConfig config = StreamConfig.defaults(dir.resolve("teacher"), dir.resolve("student"), dir, dir.resolve("out"));
-        org.apache.flink.streaming.api.environment.StreamExecutionEnvironment env =
-                org.apache.flink.streaming.api.environment.StreamExecutionEnvironment.getExecutionEnvironment();
-        StreamJob.define(env, config, new StreamJob.Models(dev.imed.core.transform.InputSpec.digits(), "sha", 8, dir.resolve("student")),
-                "run", StreamTap.NONE, 1);
-        org.apache.flink.streaming.api.graph.StreamGraph graph = env.getStreamGraph();
-        java.util.List<org.apache.flink.streaming.api.graph.StreamNode> teachers = graph.getStreamNodes().stream()
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        StreamJob.define(env, config, new StreamJob.Models(InputSpec.digits(), "sha", 8, dir.resolve("student")), "run", StreamTap.NONE, 1);
+        StreamGraph graph = env.getStreamGraph();
+        List<StreamNode> teachers = graph.getStreamNodes().stream()
                 .filter(n -> n.getOperatorName().equals("teacher")).toList();
         assertThat(teachers).hasSize(1);
         assertThat(teachers.get(0).getBufferTimeout()).isZero();
