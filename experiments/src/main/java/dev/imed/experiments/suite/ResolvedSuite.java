@@ -75,8 +75,7 @@ final class ResolvedSuite {
 
     /** Every component's method, canonical: the members, then the baselines. */
     List<String> methods() {
-        List<String> all = new ArrayList<>();
-        preset.components().members().forEach(m -> all.add(Methods.canonical(m)));
+        List<String> all = new ArrayList<>(members());
         preset.components().baselines().forEach(m -> all.add(Methods.canonical(m)));
         return all;
     }

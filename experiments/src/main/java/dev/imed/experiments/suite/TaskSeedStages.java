@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -118,18 +119,12 @@ final class TaskSeedStages {
         evaluatedDigests.addAll(List.of(teacher.sha256(), student.sha256(), sourceOnly.sha256()));
         StageKey evaluationKey = StageKey.of("evaluation",
                 new EvaluationConfig(target.name() + ":" + target.size(), List.copyOf(components.keySet()), seed), evaluatedDigests);
-        int evaluationIndex = index++;
-        progress.begin(evaluationIndex);
-        long began = System.nanoTime();
-        StageCache.Found<CachedEvaluation> found = cache.json(evaluationKey, CachedEvaluation::read,
-                () -> evaluate(components, members, teacher, student, sourceOnly), e -> e.json(target.classNames()));
-        boolean reused = found.reused();
-        CachedEvaluation evaluated = found.value();
+        CachedEvaluation evaluated = stage(plan, index++, progress, records,
+                () -> cache.json(evaluationKey, CachedEvaluation::read,
+                        () -> evaluate(components, members, teacher, student, sourceOnly), e -> e.json(target.classNames())),
+                e -> cache.jsonFile(evaluationKey));
         Map<String, long[][]> matrices = evaluated.matrices();
         headroom = evaluated.headroomRun(task.spec().name(), seed);
-        double seconds = (System.nanoTime() - began) / 1e9;
-        progress.end(evaluationIndex, reused, seconds);
-        records.add(new StageRecord(plan.get(evaluationIndex), reused, seconds, cache.jsonFile(evaluationKey)));
 
         for (Map.Entry<String, long[][]> e : matrices.entrySet()) {
             Path bundle = switch (e.getKey()) {
@@ -177,12 +172,18 @@ final class TaskSeedStages {
     /** Runs one training stage, or finds it in the cache, and records which. */
     private static Bundle stage(List<Stage> plan, int index, SuiteProgress progress, List<StageRecord> records,
                                 Supplier<StageCache.Found<Bundle>> trainOrFind) {
+        return stage(plan, index, progress, records, trainOrFind, Bundle::dir);
+    }
+
+    /** Runs one stage, or finds it in the cache, and records which, with where its result lies. */
+    private static <T> T stage(List<Stage> plan, int index, SuiteProgress progress, List<StageRecord> records,
+                               Supplier<StageCache.Found<T>> runOrFind, Function<T, Path> where) {
         progress.begin(index);
         long began = System.nanoTime();
-        StageCache.Found<Bundle> found = trainOrFind.get();
+        StageCache.Found<T> found = runOrFind.get();
         double seconds = (System.nanoTime() - began) / 1e9;
         progress.end(index, found.reused(), seconds);
-        records.add(new StageRecord(plan.get(index), found.reused(), seconds, found.value().dir()));
+        records.add(new StageRecord(plan.get(index), found.reused(), seconds, where.apply(found.value())));
         return found.value();
     }
 
