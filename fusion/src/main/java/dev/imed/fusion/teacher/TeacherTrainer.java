@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
+import dev.imed.core.bundle.AtomicFiles;
 import dev.imed.core.bundle.Bundle;
 import dev.imed.core.bundle.BundleException;
 import dev.imed.core.bundle.Manifest;
@@ -25,6 +26,8 @@ import dev.imed.ensemble.train.LearningRate;
 import dev.imed.ensemble.train.NesterovSgd;
 import dev.imed.ensemble.train.TrainingLoop;
 import dev.imed.fusion.net.FusionNet;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -71,9 +74,12 @@ public final class TeacherTrainer {
                 config.options());
         String method = config.fusion().id();
 
+        // The bundle is assembled under a staging name (weights, tuned members, target metrics) and renamed into
+        // place complete: a run killed before its metrics were measured must not leave a bundle a cache would reuse.
+        Path staging = stagingDir(out);
         Bundle bundle;
         if (!config.fusion().trained()) {
-            bundle = Bundle.write(out, manifest(method, architecture, first, training, config, source, target, lineage),
+            bundle = Bundle.write(staging, manifest(method, architecture, first, training, config, source, target, lineage),
                     Teacher.noWeights());
         } else {
             try (NDManager manager = NDManager.newBaseManager(Devices.preferred())) {
@@ -141,7 +147,7 @@ public final class TeacherTrainer {
                 if (selectionReport != null) {
                     manifest = manifest.withMetrics(Map.of("selection", selectionReport));
                 }
-                bundle = Bundle.write(out, manifest, fusion);
+                bundle = Bundle.write(staging, manifest, fusion);
                 if (config.tunesMembers()) {
                     bundle = TunedMembers.write(bundle, componentBundles, components);
                 }
@@ -152,7 +158,18 @@ public final class TeacherTrainer {
         if (target.labelled()) {
             bundle = TeacherEvaluation.record(bundle, target);
         }
-        return bundle;
+        try {
+            AtomicFiles.replaceDirectory(bundle.dir(), out.toAbsolutePath().normalize());
+        } catch (IOException e) {
+            throw new UncheckedIOException(out + ": cannot put the finished teacher in place: " + e.getMessage(), e);
+        }
+        return Bundle.open(out);
+    }
+
+    /** Where a teacher bundle for {@code out} is assembled until it is complete. */
+    static Path stagingDir(Path out) {
+        Path abs = out.toAbsolutePath().normalize();
+        return abs.resolveSibling("." + abs.getFileName() + ".staging");
     }
 
     /**

@@ -13,6 +13,7 @@ import ai.djl.training.ParameterStore;
 import dev.imed.core.bundle.Bundle;
 import dev.imed.core.bundle.BundleException;
 import dev.imed.core.data.DigitDomains;
+import dev.imed.core.data.Domain;
 import dev.imed.core.data.InMemoryDomain;
 import dev.imed.core.loader.Batch;
 import dev.imed.core.loader.DomainLoader;
@@ -205,7 +206,7 @@ class TeacherTrainerTest {
 
         @SuppressWarnings("unchecked")
         Map<String, Object> choice = (Map<String, Object>) labelled.manifest().training().get("selection");
-        assertThat(choice).containsEntry("criterion", "ensv").containsEntry("iterations", List.of(2L, 4L, 6L))
+        assertThat(choice).containsEntry("criterion", "ensv").containsEntry("iterations", List.of(2, 4, 6))
                 .containsKeys("scores", "selected", "final");
         assertThat(relabelled.manifest().training().get("selection")).isEqualTo(choice);
         @SuppressWarnings("unchecked")
@@ -238,5 +239,32 @@ class TeacherTrainerTest {
         try (Teacher teacher = Teacher.load(bundle.dir())) {
             assertThat(teacher.kind()).isEqualTo(FusionKind.AVERAGE);
         }
+    }
+
+    /**
+     * A run that fails (or is killed) after the weights are written but before the target is measured leaves
+     * nothing at the bundle's path: a stage cache would otherwise reuse a teacher without its metrics.
+     */
+    @Test
+    void aTeacherAppearsOnlyOnceItsTargetMetricsAreRecorded() {
+        Domain unreadable = new Domain() {
+            public String name() { return target.name(); }
+            public List<String> classNames() { return target.classNames(); }
+            public int size() { return target.size(); }
+            public int label(int index) { return target.label(index); }
+            public java.awt.image.BufferedImage load(int index) {
+                throw new IllegalStateException("image " + index + " went missing");
+            }
+            public String locate(int index) { return target.locate(index); }
+        };
+        Path out = dir.resolve("measured-or-absent");
+        TeacherConfig config = TeacherConfig.defaults(components, "syn", "mnist5k").withFusion(FusionKind.AVERAGE);
+        assertThatThrownBy(() -> TeacherTrainer.train(config, source, unreadable, out)).hasMessageContaining("went missing");
+        assertThat(out).doesNotExist();
+
+        Bundle bundle = TeacherTrainer.train(config, source, target, out);
+        assertThat(bundle.dir()).isEqualTo(out.toAbsolutePath().normalize());
+        assertThat(bundle.manifest().metrics()).containsKey("target");
+        assertThat(TeacherTrainer.stagingDir(out)).doesNotExist();
     }
 }
