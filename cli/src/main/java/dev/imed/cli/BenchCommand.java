@@ -150,8 +150,8 @@ final class BenchCommand {
             double[] timeRatios = new double[rounds];
             double[] rssRatios = new double[rounds];
             for (int round = 0; round < rounds; round++) {
-                PhotoBenchmark.Run djl = infer ? PhotoBenchmark.inference(model, b, classes, warm, its)
-                        : PhotoBenchmark.cdanStep(model, b, classes, warm, its);
+                // Each side's round in a fresh process, so that rounds are independent samples.
+                PhotoBenchmark.Run djl = PhotoBenchmark.inFreshJvm(infer, model, b, classes, warm, its);
                 String djlText = describe(djl.medianSeconds(), djl.peakRssMb(), b, infer);
                 if (!baseline) {
                     System.out.printf(Locale.ROOT, "round %d: DJL %s%n", round + 1, djlText);

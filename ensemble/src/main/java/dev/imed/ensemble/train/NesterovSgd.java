@@ -90,7 +90,10 @@ public final class NesterovSgd {
             try (NDManager scope = step.newSubManager()) {
                 NDArray g = p.getArray().getGradient();
                 g.attach(scope);
-                NDArray s = g.square().sum();
+                // Σg² as the dot product of the flattened gradient with itself: one pass, no temporary as large as g.
+                // Squares, not a plain sum, so that a gradient above ~1e19 (whose square overflows) also skips the step.
+                NDArray flat = g.reshape(-1);
+                NDArray s = flat.dot(flat);
                 NDArray total = sum == null ? s : sum.add(s);
                 total.attach(step);
                 sum = total;

@@ -21,8 +21,15 @@ import dev.imed.ensemble.train.NesterovSgd;
 import dev.imed.ensemble.train.TrainingLoop;
 import dev.imed.model.backbone.Backbones;
 import dev.imed.model.net.ComponentNet;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The photo-scale component (ResNet-50 → 256 bottleneck → C-way head) at 224 px on fixed in-memory batches, so
@@ -41,6 +48,58 @@ public final class PhotoBenchmark {
     }
 
     private PhotoBenchmark() {}
+
+    /**
+     * One round in a fresh JVM, as the PyTorch baseline runs each round in a fresh Python: a long-lived JVM carries
+     * its state (allocator, heap, compiled code) from round to round, so its rounds are not independent samples
+     * (three rounds in one JVM sat together at 0.92–1.04×, the next JVM's three at 1.27–1.36×).
+     */
+    public static Run inFreshJvm(boolean infer, String backbone, int batch, int classes, int warmup, int iterations)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), PhotoBenchmark.class.getName(),
+                infer ? "infer" : "train", backbone, Integer.toString(batch), Integer.toString(classes),
+                Integer.toString(warmup), Integer.toString(iterations)));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        double[] seconds = null;
+        double rss = Double.NaN;
+        StringBuilder other = new StringBuilder();
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                if (line.startsWith(SECONDS_LINE)) {
+                    seconds = Arrays.stream(line.substring(SECONDS_LINE.length()).trim().split("\\s+"))
+                            .mapToDouble(Double::parseDouble).toArray();
+                } else if (line.startsWith(RSS_LINE)) {
+                    rss = Double.parseDouble(line.substring(RSS_LINE.length()).trim());
+                } else {
+                    other.append(line).append('\n');
+                }
+            }
+        }
+        if (process.waitFor() != 0 || seconds == null) {
+            throw new IllegalStateException("the DJL round's JVM failed (exit " + process.exitValue() + "):\n" + other);
+        }
+        return new Run(seconds, rss);
+    }
+
+    private static final String SECONDS_LINE = "djl_step_seconds ";
+    private static final String RSS_LINE = "djl_peak_rss_mb ";
+
+    /** The child side of {@link #inFreshJvm}: {@code train|infer BACKBONE BATCH CLASSES WARMUP ITERATIONS}. */
+    public static void main(String[] args) {
+        int batch = Integer.parseInt(args[2]);
+        int classes = Integer.parseInt(args[3]);
+        int warmup = Integer.parseInt(args[4]);
+        int iterations = Integer.parseInt(args[5]);
+        Run run = args[0].equals("infer") ? inference(args[1], batch, classes, warmup, iterations)
+                : cdanStep(args[1], batch, classes, warmup, iterations);
+        System.out.println(SECONDS_LINE + String.join(" ", Arrays.stream(run.stepSeconds())
+                .mapToObj(s -> String.format(Locale.ROOT, "%.4f", s)).toList()));
+        System.out.println(RSS_LINE + String.format(Locale.ROOT, "%.1f", run.peakRssMb()));
+    }
 
     /** The middle value (the upper of the two middle ones for an even count; NaN for none): a round's or a run's median. */
     public static double median(double[] values) {
