@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -40,29 +41,24 @@ final class SelectCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         SelectionCriterion chosenBy = SelectionCriterion.parse(criterion);
-        List<Classifier> models = new ArrayList<>();
-        try {
-            for (Path dir : bundles) {
-                models.add(Models.load(Bundle.open(dir)));
-            }
-            ModelSelection choice = ModelSelection.choose(chosenBy, models, Domains.open(domain));
-            List<Map<String, Object>> candidates = new ArrayList<>();
-            for (int i = 0; i < bundles.size(); i++) {
-                System.out.printf(Locale.ROOT, "%s %.4f  %s%n", i == choice.selected() ? "*" : " ", choice.scores()[i], bundles.get(i));
-                candidates.add(Map.of("bundle", bundles.get(i).toString(), "score", choice.scores()[i]));
-            }
-            System.out.println("selected (" + chosenBy.id() + "): " + bundles.get(choice.selected()));
-            if (json != null) {
-                Map<String, Object> result = new LinkedHashMap<>();
-                result.put("criterion", chosenBy.id());
-                result.put("domain", domain);
-                result.put("candidates", candidates);
-                result.put("selected", bundles.get(choice.selected()).toString());
-                Json.writeFile(json, result);
-            }
-            return Imed.SUCCESS;
-        } finally {
-            models.forEach(Classifier::close);
+        // Every bundle is checked before any model is run; the models are then opened one at a time.
+        List<Bundle> opened = bundles.stream().map(Bundle::open).toList();
+        List<Supplier<Classifier>> models = opened.stream().map(b -> (Supplier<Classifier>) () -> Models.load(b)).toList();
+        ModelSelection choice = ModelSelection.choose(chosenBy, models, Domains.open(domain));
+        List<Map<String, Object>> candidates = new ArrayList<>();
+        for (int i = 0; i < bundles.size(); i++) {
+            System.out.printf(Locale.ROOT, "%s %.4f  %s%n", i == choice.selected() ? "*" : " ", choice.scores()[i], bundles.get(i));
+            candidates.add(Map.of("bundle", bundles.get(i).toString(), "score", choice.scores()[i]));
         }
+        System.out.println("selected (" + chosenBy.id() + "): " + bundles.get(choice.selected()));
+        if (json != null) {
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("criterion", chosenBy.id());
+            result.put("domain", domain);
+            result.put("candidates", candidates);
+            result.put("selected", bundles.get(choice.selected()).toString());
+            Json.writeFile(json, result);
+        }
+        return Imed.SUCCESS;
     }
 }

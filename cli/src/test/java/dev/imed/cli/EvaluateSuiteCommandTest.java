@@ -98,6 +98,19 @@ class EvaluateSuiteCommandTest {
         Outcome single = run("evaluate", student.toString(), "--domain", "syn:96:1");
         assertThat(single.code()).as(single.err()).isZero();
         assertThat(single.out()).contains("student distill on syn", "accuracy");
+
+        // Every model of the run, chosen among without the target's labels (one model open at a time).
+        List<String> select = new java.util.ArrayList<>(List.of("select", "--domain", "syn:96:1", "--json", dir.resolve("select.json").toString()));
+        try (java.util.stream.Stream<Path> files = Files.walk(out.resolve("work"))) {
+            files.filter(f -> f.getFileName().toString().equals("manifest.json")).map(Path::getParent)
+                    .filter(b -> !b.getParent().getFileName().toString().equals("members")).sorted()
+                    .forEach(b -> select.add(b.toString()));
+        }
+        assertThat(select).hasSizeGreaterThan(8); // three components, the teacher and two students at least
+        Outcome chosen = run(select.toArray(String[]::new));
+        assertThat(chosen.code()).as(chosen.err()).isZero();
+        assertThat(chosen.out()).contains("selected (ensv): ");
+        assertThat(Files.readString(dir.resolve("select.json"))).contains("\"criterion\" : \"ensv\"", "\"selected\"");
     }
 
     @Test

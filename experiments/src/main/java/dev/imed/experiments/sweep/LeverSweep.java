@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -100,46 +101,44 @@ public final class LeverSweep {
             for (TeacherSweep.Ensemble ensemble : ensembles) {
                 for (long seed : seeds) {
                     List<Map<String, Object>> perSetting = new ArrayList<>();
-                    List<Teacher> teachers = new ArrayList<>();
+                    List<Path> teachers = new ArrayList<>();
                     List<Integer> candidates = new ArrayList<>();
                     Map<String, Object> members = null;
-                    try {
-                        for (int s = 0; s < settings.size(); s++) {
-                            TeacherSweep.Entry imed = find(entries.get(s), task, ensemble.name(), seed);
-                            Map<String, Object> row = new LinkedHashMap<>();
-                            row.put("setting", settings.get(s).name());
-                            row.put("accuracy", imed.accuracy());
-                            perSetting.add(row);
-                            if (imed.bundle() == null) {
-                                row.put("diverged", true); // not a candidate: there is no teacher to choose
-                                continue;
-                            }
-                            Map<String, Object> detail = detail(details.get(s), task, ensemble.name(), seed);
-                            members = members != null ? members : detail;
-                            row.put("bundle", imed.bundle().toString());
-                            row.put("agreementWithComponents", detail.get("agreementWithComponents"));
-                            row.put("agreementWithAverage", detail.get("agreementWithAverage"));
-                            row.put("gates", detail.get("gates"));
-                            if (detail.get("selection") instanceof Map<?, ?> selection) {
-                                row.put("selection", selection);
-                            }
-                            teachers.add(Teacher.load(imed.bundle()));
-                            candidates.add(s);
+                    for (int s = 0; s < settings.size(); s++) {
+                        TeacherSweep.Entry imed = find(entries.get(s), task, ensemble.name(), seed);
+                        Map<String, Object> row = new LinkedHashMap<>();
+                        row.put("setting", settings.get(s).name());
+                        row.put("accuracy", imed.accuracy());
+                        perSetting.add(row);
+                        if (imed.bundle() == null) {
+                            row.put("diverged", true); // not a candidate: there is no teacher to choose
+                            continue;
                         }
-                        double[] scores = new double[settings.size()];
-                        java.util.Arrays.fill(scores, Double.NaN);
-                        int chosen = -1;
-                        if (!teachers.isEmpty()) {
-                            ModelSelection choice = ModelSelection.choose(criterion, teachers, target);
-                            for (int c = 0; c < candidates.size(); c++) {
-                                scores[candidates.get(c)] = choice.scores()[c];
-                            }
-                            chosen = candidates.get(choice.selected());
+                        Map<String, Object> detail = detail(details.get(s), task, ensemble.name(), seed);
+                        members = members != null ? members : detail;
+                        row.put("bundle", imed.bundle().toString());
+                        row.put("agreementWithComponents", detail.get("agreementWithComponents"));
+                        row.put("agreementWithAverage", detail.get("agreementWithAverage"));
+                        row.put("gates", detail.get("gates"));
+                        if (detail.get("selection") instanceof Map<?, ?> selection) {
+                            row.put("selection", selection);
                         }
-                        runs.add(new Run(task, ensemble.name(), seed, members == null ? Map.of() : members, perSetting, scores, chosen));
-                    } finally {
-                        teachers.forEach(Teacher::close);
+                        teachers.add(imed.bundle());
+                        candidates.add(s);
                     }
+                    double[] scores = new double[settings.size()];
+                    java.util.Arrays.fill(scores, Double.NaN);
+                    int chosen = -1;
+                    if (!teachers.isEmpty()) {
+                        // One teacher in memory at a time: six IMED teachers at once outgrew the direct-memory limit.
+                        ModelSelection choice = ModelSelection.choose(criterion,
+                                teachers.stream().map(dir -> (Supplier<Teacher>) () -> Teacher.load(dir)).toList(), target);
+                        for (int c = 0; c < candidates.size(); c++) {
+                            scores[candidates.get(c)] = choice.scores()[c];
+                        }
+                        chosen = candidates.get(choice.selected());
+                    }
+                    runs.add(new Run(task, ensemble.name(), seed, members == null ? Map.of() : members, perSetting, scores, chosen));
                 }
             }
         }

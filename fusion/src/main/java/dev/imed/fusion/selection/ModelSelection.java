@@ -3,11 +3,13 @@ package dev.imed.fusion.selection;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.imed.core.data.Domain;
+import dev.imed.core.device.Devices;
 import dev.imed.core.loader.DomainLoader;
 import dev.imed.core.model.Classifier;
 import dev.imed.core.model.Evaluation;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * A choice among trained models (teachers trained with different levers, say) on an unlabelled target,
@@ -19,23 +21,30 @@ import java.util.List;
  */
 public record ModelSelection(SelectionCriterion criterion, double[] scores, int selected) {
 
-    /** Scores every model's target predictions and picks the best. The models must share their classes. */
-    public static ModelSelection choose(SelectionCriterion criterion, List<? extends Classifier> models, Domain target) {
+    /**
+     * Scores every model's target predictions and picks the best. The models must share their classes. Each is
+     * opened only while it predicts and closed before the next opens, so that choosing among many large models
+     * (six teachers with their gate generators, say) holds one model and the predictions in memory, not all models.
+     */
+    public static ModelSelection choose(SelectionCriterion criterion, List<? extends Supplier<? extends Classifier>> models,
+                                        Domain target) {
         if (models.isEmpty()) {
             throw new IllegalArgumentException("no models to select from");
         }
-        List<String> classes = models.get(0).classNames();
-        for (Classifier model : models) {
-            if (!model.classNames().equals(classes)) {
-                throw new IllegalArgumentException("the models to choose from predict different classes: " + classes
-                        + " against " + model.classNames());
-            }
-        }
         Domain unlabelled = target.withoutLabels();
-        try (NDManager manager = NDManager.newBaseManager(models.get(0).manager().getDevice())) {
+        List<String> classes = null;
+        try (NDManager manager = NDManager.newBaseManager(Devices.preferred())) {
             List<NDArray> probabilities = new ArrayList<>();
-            for (Classifier model : models) {
-                probabilities.add(probabilities(model, unlabelled, manager));
+            for (Supplier<? extends Classifier> open : models) {
+                try (Classifier model = open.get()) {
+                    if (classes == null) {
+                        classes = model.classNames();
+                    } else if (!model.classNames().equals(classes)) {
+                        throw new IllegalArgumentException("the models to choose from predict different classes: " + classes
+                                + " against " + model.classNames());
+                    }
+                    probabilities.add(probabilities(model, unlabelled, manager));
+                }
             }
             double[] scores = criterion.scores(probabilities);
             return new ModelSelection(criterion, scores, SelectionCriterion.best(scores));
