@@ -12,7 +12,9 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -100,8 +102,8 @@ class EvaluateSuiteCommandTest {
         assertThat(single.out()).contains("student distill on syn", "accuracy");
 
         // Every model of the run, chosen among without the target's labels (one model open at a time).
-        List<String> select = new java.util.ArrayList<>(List.of("select", "--domain", "syn:96:1", "--json", dir.resolve("select.json").toString()));
-        try (java.util.stream.Stream<Path> files = Files.walk(out.resolve("work"))) {
+        List<String> select = new ArrayList<>(List.of("select", "--domain", "syn:96:1", "--json", dir.resolve("select.json").toString()));
+        try (Stream<Path> files = Files.walk(out.resolve("work"))) {
             files.filter(f -> f.getFileName().toString().equals("manifest.json")).map(Path::getParent)
                     .filter(b -> !b.getParent().getFileName().toString().equals("members")).sorted()
                     .forEach(b -> select.add(b.toString()));
