@@ -171,6 +171,29 @@ public final class Bundle {
         }
     }
 
+    /**
+     * Where a trainer assembles the bundle for {@code dir} (writes it, then completes it: tuned members, metrics
+     * measured on the target) before {@link #publishAt} puts it in place.
+     */
+    public static Path stagingDir(Path dir) {
+        Path abs = dir.toAbsolutePath().normalize();
+        return abs.resolveSibling("." + abs.getFileName() + ".staging");
+    }
+
+    /**
+     * Moves this bundle, complete, to {@code dir} in one rename (replacing what was there): a run killed while the
+     * bundle was still being completed leaves nothing at {@code dir} that a stage cache would reuse.
+     */
+    public Bundle publishAt(Path dir) {
+        Path target = dir.toAbsolutePath().normalize();
+        try {
+            AtomicFiles.replaceDirectory(this.dir, target);
+        } catch (IOException e) {
+            throw new BundleException(target + ": cannot put the finished bundle in place: " + e.getMessage(), e);
+        }
+        return new Bundle(target, manifest);
+    }
+
     /** Rewrites only the manifest (e.g. to record measured metrics), atomically. */
     public Bundle updateManifest(Manifest updated) {
         if (!updated.weightsSha256().equals(manifest.weightsSha256())) {

@@ -123,11 +123,14 @@ public final class Distiller {
             Manifest manifest = new Manifest(Manifest.FORMAT, Student.KIND, teacher == null ? "source-only" : "distill",
                     architecture, source.classNames(), spec, training, config.seed(), source.name(), target.name(),
                     Map.of(), lineage, null, null, 0);
-            Bundle bundle = Bundle.write(out, manifest, student);
-            checkpoint.delete();
+            // Assembled under a staging name and published once the target is measured: a run killed in between
+            // leaves no bundle without its metrics for a stage cache to reuse.
+            Bundle bundle = Bundle.write(Bundle.stagingDir(out), manifest, student);
             if (target.labelled()) {
                 bundle = recordTargetAccuracy(bundle, target);
             }
+            bundle = bundle.publishAt(out);
+            checkpoint.delete();
             return bundle;
         } finally {
             if (teacher != null) {

@@ -137,11 +137,14 @@ public final class ComponentTrainer {
             training.putAll(result.summary());
             Manifest manifest = new Manifest(Manifest.FORMAT, "component", method, architecture, source.classNames(),
                     spec, training, config.seed(), source.name(), target.name(), Map.of(), Map.of(), null, null, 0);
-            Bundle bundle = Bundle.write(out, manifest, net);
-            checkpoint.delete();
+            // Assembled under a staging name and published once the target is measured: a run killed in between
+            // leaves no bundle without its metrics for a stage cache to reuse.
+            Bundle bundle = Bundle.write(Bundle.stagingDir(out), manifest, net);
             if (target.labelled()) {
                 bundle = recordTargetAccuracy(bundle, target);
             }
+            bundle = bundle.publishAt(out);
+            checkpoint.delete();
             return bundle;
         }
     }

@@ -133,6 +133,27 @@ class ComponentBundleTest {
     }
 
     @Test
+    void aBundleAssembledUnderItsStagingNameAppearsOnlyWhenPublished(@TempDir Path tmp) throws IOException {
+        Path dir = tmp.resolve("c");
+        writeComponent(dir, input());
+        String old = Bundle.open(dir).sha256();
+        float[] x = input();
+        for (int i = 0; i < x.length; i++) {
+            x[i] *= 2;
+        }
+        writeComponent(Bundle.stagingDir(dir), x);
+        // Still being completed (metrics not yet measured): the old bundle is what dir holds.
+        assertThat(Bundle.open(dir).sha256()).isEqualTo(old);
+        Bundle staged = Bundle.open(Bundle.stagingDir(dir));
+
+        Bundle published = staged.publishAt(dir);
+        assertThat(published.dir()).isEqualTo(dir.toAbsolutePath().normalize());
+        assertThat(published.sha256()).isEqualTo(staged.sha256()).isNotEqualTo(old);
+        assertThat(Bundle.open(dir).sha256()).isEqualTo(staged.sha256());
+        assertThat(siblings(tmp)).containsExactly("c");
+    }
+
+    @Test
     void aFailedWriteKeepsTheOldBundleAndLeavesNothingBehind(@TempDir Path tmp) throws IOException {
         Path dir = tmp.resolve("c");
         writeComponent(dir, input());

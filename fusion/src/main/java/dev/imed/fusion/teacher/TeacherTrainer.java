@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
-import dev.imed.core.bundle.AtomicFiles;
 import dev.imed.core.bundle.Bundle;
 import dev.imed.core.bundle.BundleException;
 import dev.imed.core.bundle.Manifest;
@@ -26,8 +25,6 @@ import dev.imed.ensemble.train.LearningRate;
 import dev.imed.ensemble.train.NesterovSgd;
 import dev.imed.ensemble.train.TrainingLoop;
 import dev.imed.fusion.net.FusionNet;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -74,9 +71,8 @@ public final class TeacherTrainer {
                 config.options());
         String method = config.fusion().id();
 
-        // The bundle is assembled under a staging name (weights, tuned members, target metrics) and renamed into
-        // place complete: a run killed before its metrics were measured must not leave a bundle a cache would reuse.
-        Path staging = stagingDir(out);
+        // Assembled under a staging name (weights, tuned members, target metrics) and published complete.
+        Path staging = Bundle.stagingDir(out);
         Bundle bundle;
         if (!config.fusion().trained()) {
             bundle = Bundle.write(staging, manifest(method, architecture, first, training, config, source, target, lineage),
@@ -158,18 +154,7 @@ public final class TeacherTrainer {
         if (target.labelled()) {
             bundle = TeacherEvaluation.record(bundle, target);
         }
-        try {
-            AtomicFiles.replaceDirectory(bundle.dir(), out.toAbsolutePath().normalize());
-        } catch (IOException e) {
-            throw new UncheckedIOException(out + ": cannot put the finished teacher in place: " + e.getMessage(), e);
-        }
-        return Bundle.open(out);
-    }
-
-    /** Where a teacher bundle for {@code out} is assembled until it is complete. */
-    static Path stagingDir(Path out) {
-        Path abs = out.toAbsolutePath().normalize();
-        return abs.resolveSibling("." + abs.getFileName() + ".staging");
+        return bundle.publishAt(out);
     }
 
     /**

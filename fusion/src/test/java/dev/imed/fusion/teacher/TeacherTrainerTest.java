@@ -206,7 +206,7 @@ class TeacherTrainerTest {
 
         @SuppressWarnings("unchecked")
         Map<String, Object> choice = (Map<String, Object>) labelled.manifest().training().get("selection");
-        assertThat(choice).containsEntry("criterion", "ensv").containsEntry("iterations", List.of(2, 4, 6))
+        assertThat(choice).containsEntry("criterion", "ensv").containsEntry("iterations", List.of(2L, 4L, 6L))
                 .containsKeys("scores", "selected", "final");
         assertThat(relabelled.manifest().training().get("selection")).isEqualTo(choice);
         @SuppressWarnings("unchecked")
@@ -265,6 +265,6 @@ class TeacherTrainerTest {
         Bundle bundle = TeacherTrainer.train(config, source, target, out);
         assertThat(bundle.dir()).isEqualTo(out.toAbsolutePath().normalize());
         assertThat(bundle.manifest().metrics()).containsKey("target");
-        assertThat(TeacherTrainer.stagingDir(out)).doesNotExist();
+        assertThat(Bundle.stagingDir(out)).doesNotExist();
     }
 }
