@@ -10,18 +10,17 @@ import dev.imed.core.transform.InputSpec;
 import dev.imed.deploy.InferenceServer;
 import dev.imed.deploy.ServeConfig;
 import dev.imed.deploy.metrics.ServeMetrics;
+import dev.imed.experiments.bench.ChildProcess;
 import dev.imed.model.registry.StudentRegistry;
 import dev.imed.model.student.Student;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -262,22 +261,11 @@ public final class ServeBenchmark {
                 "-cp", System.getProperty("java.class.path"), LoadGenerator.class.getName(),
                 server.url().toString(), Integer.toString(concurrency), Integer.toString(requests),
                 Integer.toString(warmup), Integer.toString(MAX_SECONDS), target));
-        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String resultLine = null;
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line = out.readLine(); line != null; line = out.readLine()) {
-                if (line.startsWith("RESULT ")) {
-                    resultLine = line;
-                }
-            }
+        ChildProcess.Output out = ChildProcess.run(command, "RESULT ", false, line -> { }, Duration.ofSeconds(MAX_SECONDS + 60));
+        if (!out.succeeded() || out.results().isEmpty()) {
+            throw new IllegalStateException("the load generator failed with exit code " + out.exitCode());
         }
-        if (!process.waitFor(MAX_SECONDS + 60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new IllegalStateException("the load generator did not finish");
-        }
-        if (process.exitValue() != 0 || resultLine == null) {
-            throw new IllegalStateException("the load generator failed with exit code " + process.exitValue());
-        }
+        String resultLine = out.results().get(out.results().size() - 1);
         return LoadGenerator.Result.parse(resultLine);
     }
 

@@ -21,11 +21,9 @@ import dev.imed.ensemble.train.NesterovSgd;
 import dev.imed.ensemble.train.TrainingLoop;
 import dev.imed.model.backbone.Backbones;
 import dev.imed.model.net.ComponentNet;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -62,25 +60,21 @@ public final class PhotoBenchmark {
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), PhotoBenchmark.class.getName(),
                 infer ? "infer" : "train", backbone, Integer.toString(batch), Integer.toString(classes),
                 Integer.toString(warmup), Integer.toString(iterations)));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        StringBuilder other = new StringBuilder();
+        ChildProcess.Output out = ChildProcess.run(command, "djl_", true, line -> other.append(line).append('\n'),
+                Duration.ofSeconds(600 + 60L * (warmup + iterations)));
         double[] seconds = null;
         double rss = Double.NaN;
-        StringBuilder other = new StringBuilder();
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = reader.readLine()) != null) {
-                if (line.startsWith(SECONDS_LINE)) {
-                    seconds = Arrays.stream(line.substring(SECONDS_LINE.length()).trim().split("\\s+"))
-                            .mapToDouble(Double::parseDouble).toArray();
-                } else if (line.startsWith(RSS_LINE)) {
-                    rss = Double.parseDouble(line.substring(RSS_LINE.length()).trim());
-                } else {
-                    other.append(line).append('\n');
-                }
+        for (String line : out.results()) {
+            if (line.startsWith(SECONDS_LINE)) {
+                seconds = Arrays.stream(line.substring(SECONDS_LINE.length()).trim().split("\\s+"))
+                        .mapToDouble(Double::parseDouble).toArray();
+            } else if (line.startsWith(RSS_LINE)) {
+                rss = Double.parseDouble(line.substring(RSS_LINE.length()).trim());
             }
         }
-        if (process.waitFor() != 0 || seconds == null) {
-            throw new IllegalStateException("the DJL round's JVM failed (exit " + process.exitValue() + "):\n" + other);
+        if (!out.succeeded() || seconds == null) {
+            throw new IllegalStateException("the DJL round's JVM failed (exit " + out.exitCode() + "):\n" + other);
         }
         return new Run(seconds, rss);
     }
