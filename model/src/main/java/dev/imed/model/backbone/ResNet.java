@@ -11,6 +11,7 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.pooling.Pool;
+import ai.djl.pytorch.jni.JniUtils;
 import com.google.auto.service.AutoService;
 import dev.imed.core.transform.InputSpec;
 import java.util.List;
@@ -92,14 +93,16 @@ public final class ResNet {
     }
 
     /**
-     * The residual sum, out of place. Not torchvision's in-place {@code out += identity}: DJL's BatchNorm returns its
-     * output as a view (an axis swap, even for the channel axis), and an in-place add into a view makes autograd
-     * rebuild the view's base in backward (a clone and a strided copy of the gradient per unit, and a contiguous copy
-     * in the next convolution's backward). Measured on the ResNet-50 CDAN step: those copies took more time than the
-     * allocation they saved. {@link LeanForward} frees the two inputs once the sum is made.
+     * The residual sum. Where autograd records (training), out of place: DJL's BatchNorm returns its output as a view
+     * (an axis swap, even for the channel axis), and an in-place add into a view makes autograd rebuild the view's
+     * base in backward (a clone and a strided copy of the gradient per unit, and a contiguous copy in the next
+     * convolution's backward), which cost more than the allocation it saved. Where it does not (inference), in place,
+     * as torchvision's {@code out += identity}: one activation fewer per unit. {@link LeanForward} frees the inputs.
      */
     private static NDList sum(List<NDList> branches) {
-        return new NDList(branches.get(0).singletonOrThrow().add(branches.get(1).singletonOrThrow()));
+        NDArray main = branches.get(0).singletonOrThrow();
+        NDArray shortcut = branches.get(1).singletonOrThrow();
+        return new NDList(JniUtils.isGradMode() ? main.add(shortcut) : main.addi(shortcut));
     }
 
     private static Conv2d conv(int filters, int kernel, int stride, int pad) {
