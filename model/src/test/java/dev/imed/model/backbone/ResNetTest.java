@@ -55,8 +55,9 @@ class ResNetTest {
 
     /**
      * The residual sum must not write into a view: DJL's BatchNorm returns one, and autograd would then rebuild its
-     * base in backward (CopySlices: a clone and a strided copy of the gradient in every unit, 12% of a ResNet-50 CDAN
-     * step). Checked on the operators libtorch's profiler records for one training forward and backward.
+     * base in backward (CopySlices: a clone and a strided copy of the gradient in every unit; about 4 % of a ResNet-50
+     * CDAN step, docs/results/benchmarks.md). Checked on the operators libtorch's profiler records for one training
+     * forward and backward.
      */
     @Test
     void backwardCopiesNoGradientIntoAView(@TempDir Path dir) throws Exception {
