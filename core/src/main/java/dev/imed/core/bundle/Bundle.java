@@ -26,6 +26,7 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * A model on disk: a directory holding {@code manifest.json} and {@code weights.params} (DJL's
@@ -192,6 +193,32 @@ public final class Bundle {
             throw new BundleException(target + ": cannot put the finished bundle in place: " + e.getMessage(), e);
         }
         return new Bundle(target, manifest);
+    }
+
+    /**
+     * Writes {@code block} under {@code dir}'s staging name, lets {@code complete} add what is measured on the written
+     * bundle (target metrics), and only then publishes it at {@code dir}: a run killed in between leaves no bundle
+     * without its metrics for a stage cache to reuse.
+     */
+    public static Bundle writeAndPublish(Path dir, Manifest manifest, Block block, UnaryOperator<Bundle> complete) {
+        Path staging = stagingDir(dir);
+        try {
+            return complete.apply(write(staging, manifest, block)).publishAt(dir);
+        } catch (RuntimeException e) {
+            try {
+                AtomicFiles.deleteRecursively(staging); // an incomplete bundle is of no use to anyone
+            } catch (IOException ignored) {
+                // Best effort: the failure being reported matters more.
+            }
+            throw e;
+        }
+    }
+
+    /** Records one metric in the manifest (e.g. {@code "target"}, measured for reporting only), atomically. */
+    public Bundle withMetric(String name, Object value) {
+        Map<String, Object> metrics = new LinkedHashMap<>(manifest.metrics());
+        metrics.put(name, value);
+        return updateManifest(manifest.withMetrics(metrics));
     }
 
     /** Rewrites only the manifest (e.g. to record measured metrics), atomically. */

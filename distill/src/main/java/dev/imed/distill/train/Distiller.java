@@ -18,7 +18,6 @@ import dev.imed.core.device.Devices;
 import dev.imed.core.init.Initialization;
 import dev.imed.core.loader.Batch;
 import dev.imed.core.loader.DomainLoader;
-import dev.imed.core.metrics.ConfusionMatrix;
 import dev.imed.core.model.Evaluation;
 import dev.imed.core.transform.InputSpec;
 import dev.imed.ensemble.method.Losses;
@@ -123,13 +122,8 @@ public final class Distiller {
             Manifest manifest = new Manifest(Manifest.FORMAT, Student.KIND, teacher == null ? "source-only" : "distill",
                     architecture, source.classNames(), spec, training, config.seed(), source.name(), target.name(),
                     Map.of(), lineage, null, null, 0);
-            // Assembled under a staging name and published once the target is measured: a run killed in between
-            // leaves no bundle without its metrics for a stage cache to reuse.
-            Bundle bundle = Bundle.write(Bundle.stagingDir(out), manifest, student);
-            if (target.labelled()) {
-                bundle = recordTargetAccuracy(bundle, target);
-            }
-            bundle = bundle.publishAt(out);
+            Bundle bundle = Bundle.writeAndPublish(out, manifest, student,
+                    written -> target.labelled() ? recordTargetAccuracy(written, target) : written);
             checkpoint.delete();
             return bundle;
         } finally {
@@ -147,10 +141,7 @@ public final class Distiller {
     /** Measures the student on the labelled target (reporting only) and records it in the manifest. */
     public static Bundle recordTargetAccuracy(Bundle bundle, Domain target) {
         try (Student student = Student.load(bundle.dir())) {
-            ConfusionMatrix matrix = Evaluation.evaluate(student, target);
-            Map<String, Object> metrics = new LinkedHashMap<>(bundle.manifest().metrics());
-            metrics.put("target", matrix.summary());
-            return bundle.updateManifest(bundle.manifest().withMetrics(metrics));
+            return bundle.withMetric("target", Evaluation.evaluate(student, target).summary());
         }
     }
 }

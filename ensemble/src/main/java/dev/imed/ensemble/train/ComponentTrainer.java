@@ -17,7 +17,6 @@ import dev.imed.core.device.Devices;
 import dev.imed.core.init.InitialParameters;
 import dev.imed.core.loader.Batch;
 import dev.imed.core.loader.DomainLoader;
-import dev.imed.core.metrics.ConfusionMatrix;
 import dev.imed.core.model.Evaluation;
 import dev.imed.core.transform.InputSpec;
 import dev.imed.ensemble.component.Component;
@@ -137,13 +136,8 @@ public final class ComponentTrainer {
             training.putAll(result.summary());
             Manifest manifest = new Manifest(Manifest.FORMAT, "component", method, architecture, source.classNames(),
                     spec, training, config.seed(), source.name(), target.name(), Map.of(), Map.of(), null, null, 0);
-            // Assembled under a staging name and published once the target is measured: a run killed in between
-            // leaves no bundle without its metrics for a stage cache to reuse.
-            Bundle bundle = Bundle.write(Bundle.stagingDir(out), manifest, net);
-            if (target.labelled()) {
-                bundle = recordTargetAccuracy(bundle, target);
-            }
-            bundle = bundle.publishAt(out);
+            Bundle bundle = Bundle.writeAndPublish(out, manifest, net,
+                    written -> target.labelled() ? recordTargetAccuracy(written, target) : written);
             checkpoint.delete();
             return bundle;
         }
@@ -152,10 +146,7 @@ public final class ComponentTrainer {
     /** Measures accuracy on the labelled target (reporting only) and records it in the manifest. */
     public static Bundle recordTargetAccuracy(Bundle bundle, Domain target) {
         try (Component component = Component.load(bundle.dir())) {
-            ConfusionMatrix matrix = Evaluation.evaluate(component, target);
-            Map<String, Object> metrics = new LinkedHashMap<>(bundle.manifest().metrics());
-            metrics.put("target", matrix.summary());
-            return bundle.updateManifest(bundle.manifest().withMetrics(metrics));
+            return bundle.withMetric("target", Evaluation.evaluate(component, target).summary());
         }
     }
 

@@ -154,6 +154,32 @@ class ComponentBundleTest {
     }
 
     @Test
+    void writeAndPublishRecordsTheMetricsBeforeTheBundleAppears(@TempDir Path tmp) throws IOException {
+        Path dir = tmp.resolve("c");
+        writeComponent(dir, input());
+        String old = Bundle.open(dir).sha256();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Engine.getInstance().setRandomSeed(4);
+            ComponentNet net = new ComponentNet(Backbones.create("lenet", manager), ComponentNet.BOTTLENECK, 10);
+            net.initialize(manager, DataType.FLOAT32, new Shape(1, 3, 28, 28));
+
+            // A completion that fails (say, the target is unreadable) publishes nothing: dir keeps the old bundle.
+            assertThatThrownBy(() -> Bundle.writeAndPublish(dir, manifest(ComponentNet.BOTTLENECK), net, written -> {
+                assertThat(Bundle.open(dir).sha256()).isEqualTo(old);
+                throw new BundleException("target unreadable");
+            })).hasMessageContaining("target unreadable");
+            assertThat(Bundle.open(dir).sha256()).isEqualTo(old);
+            assertThat(siblings(tmp)).containsExactly("c");
+
+            Bundle published = Bundle.writeAndPublish(dir, manifest(ComponentNet.BOTTLENECK), net,
+                    written -> written.withMetric("target", Map.of("accuracy", 0.5)));
+            assertThat(published.sha256()).isNotEqualTo(old);
+            assertThat(Bundle.open(dir).manifest().metrics()).containsEntry("target", Map.of("accuracy", 0.5));
+        }
+        assertThat(siblings(tmp)).containsExactly("c");
+    }
+
+    @Test
     void aFailedWriteKeepsTheOldBundleAndLeavesNothingBehind(@TempDir Path tmp) throws IOException {
         Path dir = tmp.resolve("c");
         writeComponent(dir, input());

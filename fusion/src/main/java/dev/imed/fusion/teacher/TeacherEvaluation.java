@@ -30,9 +30,7 @@ public final class TeacherEvaluation {
     /** Evaluates the bundle's teacher on {@code domain} and records the figures in its manifest. */
     public static Bundle record(Bundle bundle, Domain domain) {
         try (Teacher teacher = Teacher.load(bundle.dir())) {
-            Map<String, Object> metrics = new LinkedHashMap<>(bundle.manifest().metrics());
-            metrics.put("target", evaluate(teacher, domain));
-            return bundle.updateManifest(bundle.manifest().withMetrics(metrics));
+            return bundle.withMetric("target", evaluate(teacher, domain));
         }
     }
 
