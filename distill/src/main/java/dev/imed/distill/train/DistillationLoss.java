@@ -2,6 +2,7 @@ package dev.imed.distill.train;
 
 import ai.djl.ndarray.NDArray;
 import dev.imed.ensemble.method.Losses;
+import dev.imed.core.tensor.Scalars;
 
 /**
  * The student's loss over a batch of source + target images with the teacher's outputs:
@@ -30,10 +31,11 @@ public record DistillationLoss(float temperature, float logitWeight, float featu
     public NDArray compute(NDArray studentFeatures, NDArray studentLogits, NDArray teacherFeatures, NDArray teacherLogits,
                            int sourceCount, NDArray sourceLabels) {
         float t2 = temperature * temperature;
-        NDArray loss = Losses.softCrossEntropy(studentLogits.div(temperature), teacherLogits.div(temperature)).mul(logitWeight * t2);
+        NDArray loss = Scalars.times(Losses.softCrossEntropy(Scalars.dividedBy(studentLogits, temperature),
+                Scalars.dividedBy(teacherLogits, temperature)), logitWeight * t2);
         if (featureWeight != 0) {
-            loss = loss.add(Losses.softCrossEntropy(studentFeatures.div(temperature), teacherFeatures.div(temperature))
-                    .mul(featureWeight * t2));
+            loss = loss.add(Scalars.times(Losses.softCrossEntropy(Scalars.dividedBy(studentFeatures, temperature),
+                    Scalars.dividedBy(teacherFeatures, temperature)), featureWeight * t2));
         }
         if (sourceCount > 0) {
             loss = loss.add(Losses.crossEntropy(studentLogits.get("0:" + sourceCount), sourceLabels));

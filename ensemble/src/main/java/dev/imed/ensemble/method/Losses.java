@@ -1,6 +1,7 @@
 package dev.imed.ensemble.method;
 
 import ai.djl.ndarray.NDArray;
+import dev.imed.core.tensor.Scalars;
 
 /** Loss functions shared by the UDA methods, the fusion teacher and distillation. */
 public final class Losses {
@@ -34,7 +35,7 @@ public final class Losses {
      */
     public static NDArray binaryCrossEntropy(NDArray logits, float label, NDArray weights) {
         NDArray d = logits.reshape(-1);
-        NDArray loss = d.maximum(0f).sub(d.mul(label)).add(d.abs().neg().exp().add(1f).log());
+        NDArray loss = Scalars.atLeast(d, 0).sub(Scalars.times(d, label)).add(d.abs().neg().exp().add(1f).log());
         if (weights != null) {
             loss = loss.mul(weights);
         }
@@ -44,7 +45,7 @@ public final class Losses {
     /** Identity forward, gradient multiplied by {@code −lambda} backward. */
     public static NDArray reverseGradient(NDArray x, double lambda) {
         float l = (float) lambda;
-        return x.mul(-l).add(x.mul(1 + l).stopGradient());
+        return Scalars.times(x, -l).add(x.mul(1 + l).stopGradient());
     }
 
     /** The DANN warm-up λ = 2/(1+e^(−10p)) − 1 for progress p in [0, 1]. */

@@ -32,6 +32,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import dev.imed.core.tensor.Scalars;
 
 /**
  * Trains one component with a UDA method on labelled source and unlabelled target batches and
@@ -118,7 +119,7 @@ public final class ComponentTrainer {
                         NDArray loss = Losses.crossEntropy(view.sourceLogits(), s.labels());
                         for (UdaMethod m : methods) {
                             if (m.adapts()) {
-                                loss = loss.add(m.loss(view).mul(m.weight() * config.tradeOff()));
+                                loss = loss.add(Scalars.times(m.loss(view), m.weight() * config.tradeOff()));
                             }
                         }
                         return loss;

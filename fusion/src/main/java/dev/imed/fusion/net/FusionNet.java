@@ -11,6 +11,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.List;
+import dev.imed.core.tensor.Scalars;
 
 /**
  * A trainable fusion of K components' features. Input: stacked features {@code F [N, K, D]} and
@@ -59,7 +60,7 @@ public abstract class FusionNet extends AbstractBlock {
         NDArray features = inputs.get(0);
         NDArray probabilities = inputs.get(1);
         if (options.normalizeFeatures()) {
-            features = features.div(features.norm(new int[] {2}, true).add(1e-6f)).mul((float) Math.sqrt(width));
+            features = Scalars.times(features.div(features.norm(new int[] {2}, true).add(1e-6f)), Math.sqrt(width));
         }
         NDList fused = fuse(store, features, probabilities, training);
         NDArray f = fused.get(0);

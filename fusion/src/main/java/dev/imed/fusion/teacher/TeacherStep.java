@@ -16,6 +16,7 @@ import dev.imed.fusion.levers.InformationMaximization;
 import dev.imed.fusion.levers.MemberDropout;
 import dev.imed.fusion.net.FusionNet;
 import java.util.List;
+import dev.imed.core.tensor.Scalars;
 
 /**
  * One step's loss of teacher training: source cross-entropy + β1·(MCC or agreement with averaging) on the
@@ -73,24 +74,24 @@ final class TeacherStep {
                 case MCC -> Mcc.loss(z.get(tail), Mcc.TEMPERATURE);
                 case AVERAGE -> Losses.softCrossEntropyToProbabilities(z.get(tail), probabilities.get(tail).mean(new int[] {1}));
             };
-            loss = loss.add(targetLoss.mul(config.mccWeight()));
+            loss = loss.add(Scalars.times(targetLoss, config.mccWeight()));
         }
         if (config.adversarialWeight() != 0) {
-            loss = loss.add(adversary.loss(store, f.get(head), z.get(head), f.get(tail), z.get(tail),
-                    Losses.warmUp(progress)).mul(config.adversarialWeight()));
+            loss = loss.add(Scalars.times(adversary.loss(store, f.get(head), z.get(head), f.get(tail), z.get(tail),
+                    Losses.warmUp(progress)), config.adversarialWeight()));
         }
         if (config.infoMaxWeight() != 0) {
-            loss = loss.add(InformationMaximization.loss(z.get(tail)).mul(config.infoMaxWeight()));
+            loss = loss.add(Scalars.times(InformationMaximization.loss(z.get(tail)), config.infoMaxWeight()));
         }
         if (config.pseudoLabelWeight() != 0) {
             // The consensus is the members' own, every member present: dropout hides members from the fusion only.
             ConsensusPseudoLabels.Selection agreed = ConsensusPseudoLabels.select(probabilities.get(tail).stopGradient(),
                     config.pseudoLabelThreshold());
-            loss = loss.add(ConsensusPseudoLabels.loss(z.get(tail), agreed).mul(config.pseudoLabelWeight()));
+            loss = loss.add(Scalars.times(ConsensusPseudoLabels.loss(z.get(tail), agreed), config.pseudoLabelWeight()));
         }
         if (config.gateBalanceWeight() != 0 && !fusion.gateNames().isEmpty()) {
             // FC fusion has no gates to balance; the lever does not apply to it.
-            loss = loss.add(GateLoadBalance.penalty(fused.get(fused.size() - 1)).mul(config.gateBalanceWeight()));
+            loss = loss.add(Scalars.times(GateLoadBalance.penalty(fused.get(fused.size() - 1)), config.gateBalanceWeight()));
         }
         return loss;
     }

@@ -9,6 +9,7 @@ import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.training.ParameterStore;
 import dev.imed.ensemble.method.Losses;
+import dev.imed.core.tensor.Scalars;
 
 /**
  * The conditional adversarial loss of CDAN on (feature, softmax): the discriminator sees the
@@ -65,12 +66,12 @@ public final class ConditionalAdversary {
         NDArray weights = null;
         if (entropyConditioning) {
             NDArray w = Losses.entropy(p).neg().exp().add(1f);
-            weights = w.div(w.sum()).mul((float) n);
+            weights = Scalars.times(w.div(w.sum()), n);
         }
         NDArray ds = d.get("0:" + ns);
         NDArray dt = d.get(ns + ":");
         NDArray ws = weights == null ? null : weights.get("0:" + ns);
         NDArray wt = weights == null ? null : weights.get(ns + ":");
-        return Losses.binaryCrossEntropy(ds, 1f, ws).add(Losses.binaryCrossEntropy(dt, 0f, wt)).mul(0.5f);
+        return Scalars.times(Losses.binaryCrossEntropy(ds, 1f, ws).add(Losses.binaryCrossEntropy(dt, 0f, wt)), 0.5);
     }
 }

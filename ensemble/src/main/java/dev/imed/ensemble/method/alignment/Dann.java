@@ -12,6 +12,7 @@ import dev.imed.ensemble.method.Losses;
 import dev.imed.ensemble.method.Step;
 import dev.imed.ensemble.method.UdaMethod;
 import java.util.List;
+import dev.imed.core.tensor.Scalars;
 
 /**
  * Domain-adversarial training (Ganin et al. 2016): a discriminator tells source features from target
@@ -65,7 +66,7 @@ public final class Dann implements UdaMethod {
         NDArray h = Losses.reverseGradient(f, Losses.warmUp(step.progress()));
         NDArray d = discriminator.forward(step.store(), new NDList(h), true).head();
         long ns = step.sourceFeatures().getShape().get(0);
-        return Losses.binaryCrossEntropy(d.get("0:" + ns), 1f, null)
-                .add(Losses.binaryCrossEntropy(d.get(ns + ":"), 0f, null)).mul(0.5f);
+        return Scalars.times(Losses.binaryCrossEntropy(d.get("0:" + ns), 1f, null)
+                .add(Losses.binaryCrossEntropy(d.get(ns + ":"), 0f, null)), 0.5);
     }
 }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import com.google.auto.service.AutoService;
 import dev.imed.ensemble.method.Step;
 import dev.imed.ensemble.method.UdaMethod;
+import dev.imed.core.tensor.Scalars;
 
 /**
  * Joint adaptation networks (Long et al. 2017): the joint maximum mean discrepancy between source and
@@ -64,10 +65,11 @@ public final class Jan implements UdaMethod {
         NDArray d = a.sub(b).square().sum(new int[] {1});
         NDArray features = null;
         for (float bandwidth : FEATURE_BANDWIDTHS) {
-            NDArray k = d.div(sigmaSquared.mul(bandwidth).add(1e-8f)).neg().exp();
+            NDArray k = d.div(Scalars.times(sigmaSquared, bandwidth).add(1e-8f)).neg().exp();
             features = features == null ? k : features.add(k);
         }
-        NDArray predictions = p.sub(q).square().sum(new int[] {1}).div(2f * PREDICTION_SIGMA * PREDICTION_SIGMA).neg().exp();
+        NDArray predictions = Scalars.dividedBy(p.sub(q).square().sum(new int[] {1}), 2f * PREDICTION_SIGMA * PREDICTION_SIGMA)
+                .neg().exp();
         return features.mul(predictions);
     }
 
@@ -80,7 +82,7 @@ public final class Jan implements UdaMethod {
     private static NDArray meanPairwiseSquaredDistance(NDArray x) {
         long n = x.getShape().get(0);
         NDArray norms = x.square().sum(new int[] {1}, true);
-        NDArray distances = norms.add(norms.transpose()).sub(x.matMul(x.transpose()).mul(2f)).maximum(0f);
-        return distances.sum().div((float) (n * (n - 1)));
+        NDArray distances = Scalars.atLeast(norms.add(norms.transpose()).sub(Scalars.times(x.matMul(x.transpose()), 2)), 0);
+        return Scalars.dividedBy(distances.sum(), (double) n * (n - 1));
     }
 }

@@ -10,6 +10,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
+import dev.imed.core.tensor.Scalars;
 
 /**
  * CDAN's multilinear map T(f, p) of a feature {@code f [N, D]} and a prediction {@code p [N, C]}:
@@ -85,7 +86,7 @@ public final class MultilinearMap extends AbstractBlock {
         }
         NDArray rf = store.getValue(featureProjection, f.getDevice(), training);
         NDArray rg = store.getValue(predictionProjection, f.getDevice(), training);
-        NDArray out = f.matMul(rf).mul(p.matMul(rg)).div((float) Math.sqrt(randomDim));
+        NDArray out = Scalars.dividedBy(f.matMul(rf).mul(p.matMul(rg)), Math.sqrt(randomDim));
         return new NDList(out);
     }
 

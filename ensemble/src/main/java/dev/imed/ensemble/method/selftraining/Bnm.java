@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import com.google.auto.service.AutoService;
 import dev.imed.ensemble.method.Step;
 import dev.imed.ensemble.method.UdaMethod;
+import dev.imed.core.tensor.Scalars;
 
 /**
  * Batch nuclear-norm maximisation (Cui et al. 2020): the loss is −‖P‖_* / N for the target batch's
@@ -37,7 +38,7 @@ public final class Bnm implements UdaMethod {
 
     /** −‖P‖_* / N for target probabilities {@code P [N, C]}. */
     public static NDArray loss(NDArray probabilities) {
-        return nuclearNorm(probabilities).div((float) probabilities.getShape().get(0)).neg();
+        return Scalars.dividedBy(nuclearNorm(probabilities), probabilities.getShape().get(0)).neg();
     }
 
     /** The sum of the singular values of a matrix {@code a [N, C]}, differentiable. */
@@ -52,7 +53,7 @@ public final class Bnm implements UdaMethod {
         NDArray y = gram.div(scale);
         NDArray z = identity;
         for (int i = 0; i < ITERATIONS; i++) {
-            NDArray t = identity.mul(3f).sub(z.matMul(y)).mul(0.5f);
+            NDArray t = Scalars.times(identity.mul(3f).sub(z.matMul(y)), 0.5);
             y = y.matMul(t);
             z = t.matMul(z);
         }

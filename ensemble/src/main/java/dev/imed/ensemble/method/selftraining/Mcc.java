@@ -5,6 +5,7 @@ import com.google.auto.service.AutoService;
 import dev.imed.ensemble.method.Losses;
 import dev.imed.ensemble.method.Step;
 import dev.imed.ensemble.method.UdaMethod;
+import dev.imed.core.tensor.Scalars;
 
 /**
  * Minimum class confusion (Jin et al. 2020): on the target batch, the class-confusion matrix of
@@ -29,13 +30,13 @@ public final class Mcc implements UdaMethod {
     public static NDArray loss(NDArray logits, double t) {
         long n = logits.getShape().get(0);
         long c = logits.getShape().get(1);
-        NDArray p = logits.div((float) t).softmax(1);
+        NDArray p = Scalars.dividedBy(logits, t).softmax(1);
         NDArray w = Losses.entropy(p).stopGradient().neg().exp().add(1f);
-        w = w.div(w.sum()).mul((float) n).expandDims(1);
+        w = Scalars.times(w.div(w.sum()), n).expandDims(1);
         NDArray confusion = p.mul(w).transpose().matMul(p);
         // ε: a class no image in the batch gives any probability to has an all-zero row, not 0/0.
         confusion = confusion.div(confusion.sum(new int[] {1}, true).add(1e-8f));
         NDArray offDiagonal = confusion.sum().sub(confusion.mul(logits.getManager().eye((int) c)).sum());
-        return offDiagonal.div((float) c);
+        return Scalars.dividedBy(offDiagonal, c);
     }
 }
