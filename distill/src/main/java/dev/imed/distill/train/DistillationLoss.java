@@ -1,8 +1,8 @@
 package dev.imed.distill.train;
 
 import ai.djl.ndarray.NDArray;
-import dev.imed.ensemble.method.Losses;
 import dev.imed.core.tensor.Scalars;
+import dev.imed.ensemble.method.Losses;
 
 /**
  * The student's loss over a batch of source + target images with the teacher's outputs:

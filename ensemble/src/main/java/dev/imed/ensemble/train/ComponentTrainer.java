@@ -18,6 +18,7 @@ import dev.imed.core.init.InitialParameters;
 import dev.imed.core.loader.Batch;
 import dev.imed.core.loader.DomainLoader;
 import dev.imed.core.model.Evaluation;
+import dev.imed.core.tensor.Scalars;
 import dev.imed.core.transform.InputSpec;
 import dev.imed.ensemble.component.Component;
 import dev.imed.ensemble.method.Losses;
@@ -32,7 +33,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import dev.imed.core.tensor.Scalars;
 
 /**
  * Trains one component with a UDA method on labelled source and unlabelled target batches and

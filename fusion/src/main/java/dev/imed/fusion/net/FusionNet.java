@@ -10,8 +10,8 @@ import ai.djl.nn.Block;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-import java.util.List;
 import dev.imed.core.tensor.Scalars;
+import java.util.List;
 
 /**
  * A trainable fusion of K components' features. Input: stacked features {@code F [N, K, D]} and

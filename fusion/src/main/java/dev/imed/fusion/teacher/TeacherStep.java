@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import dev.imed.core.loader.Batch;
 import dev.imed.core.loader.DomainLoader;
+import dev.imed.core.tensor.Scalars;
 import dev.imed.ensemble.component.Component;
 import dev.imed.ensemble.method.Losses;
 import dev.imed.ensemble.method.alignment.ConditionalAdversary;
@@ -16,7 +17,6 @@ import dev.imed.fusion.levers.InformationMaximization;
 import dev.imed.fusion.levers.MemberDropout;
 import dev.imed.fusion.net.FusionNet;
 import java.util.List;
-import dev.imed.core.tensor.Scalars;
 
 /**
  * One step's loss of teacher training: source cross-entropy + β1·(MCC or agreement with averaging) on the

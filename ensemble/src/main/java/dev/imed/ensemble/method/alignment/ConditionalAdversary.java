@@ -8,8 +8,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.training.ParameterStore;
-import dev.imed.ensemble.method.Losses;
 import dev.imed.core.tensor.Scalars;
+import dev.imed.ensemble.method.Losses;
 
 /**
  * The conditional adversarial loss of CDAN on (feature, softmax): the discriminator sees the

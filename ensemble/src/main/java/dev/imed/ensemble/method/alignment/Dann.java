@@ -8,11 +8,11 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
 import com.google.auto.service.AutoService;
+import dev.imed.core.tensor.Scalars;
 import dev.imed.ensemble.method.Losses;
 import dev.imed.ensemble.method.Step;
 import dev.imed.ensemble.method.UdaMethod;
 import java.util.List;
-import dev.imed.core.tensor.Scalars;
 
 /**
  * Domain-adversarial training (Ganin et al. 2016): a discriminator tells source features from target

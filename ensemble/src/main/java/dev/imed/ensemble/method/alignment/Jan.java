@@ -2,9 +2,9 @@ package dev.imed.ensemble.method.alignment;
 
 import ai.djl.ndarray.NDArray;
 import com.google.auto.service.AutoService;
+import dev.imed.core.tensor.Scalars;
 import dev.imed.ensemble.method.Step;
 import dev.imed.ensemble.method.UdaMethod;
-import dev.imed.core.tensor.Scalars;
 
 /**
  * Joint adaptation networks (Long et al. 2017): the joint maximum mean discrepancy between source and

@@ -3,9 +3,9 @@ package dev.imed.ensemble.method.selftraining;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.google.auto.service.AutoService;
+import dev.imed.core.tensor.Scalars;
 import dev.imed.ensemble.method.Step;
 import dev.imed.ensemble.method.UdaMethod;
-import dev.imed.core.tensor.Scalars;
 
 /**
  * Batch nuclear-norm maximisation (Cui et al. 2020): the loss is −‖P‖_* / N for the target batch's

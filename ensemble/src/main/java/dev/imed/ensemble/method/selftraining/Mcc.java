@@ -2,10 +2,10 @@ package dev.imed.ensemble.method.selftraining;
 
 import ai.djl.ndarray.NDArray;
 import com.google.auto.service.AutoService;
+import dev.imed.core.tensor.Scalars;
 import dev.imed.ensemble.method.Losses;
 import dev.imed.ensemble.method.Step;
 import dev.imed.ensemble.method.UdaMethod;
-import dev.imed.core.tensor.Scalars;
 
 /**
  * Minimum class confusion (Jin et al. 2020): on the target batch, the class-confusion matrix of
