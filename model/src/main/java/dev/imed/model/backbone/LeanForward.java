@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.nn.ParallelBlock;
 import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
 import java.lang.reflect.Field;
 import java.util.ArrayList;
@@ -64,6 +65,12 @@ public final class LeanForward {
                 out.attach(caller);
             }
             return out;
+        }
+        if (block instanceof BatchNorm norm) {
+            NDList out = ChannelBatchNorm.forward(norm, store, inputs, training);
+            if (out != null) {
+                return out;
+            }
         }
         return block.forward(store, inputs, training);
     }

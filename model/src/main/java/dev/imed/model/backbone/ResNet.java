@@ -3,7 +3,6 @@ package dev.imed.model.backbone;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.Blocks;
 import ai.djl.nn.ParallelBlock;
@@ -11,7 +10,6 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.pooling.Pool;
-import ai.djl.pytorch.jni.JniUtils;
 import com.google.auto.service.AutoService;
 import dev.imed.core.transform.InputSpec;
 import java.util.List;
@@ -51,7 +49,7 @@ public final class ResNet {
         SequentialBlock net = new SequentialBlock()
                 .add(conv(64, 7, 2, 3))
                 .add(BatchNorm.builder().build())
-                .add(Activation::relu)
+                .add(InPlaceRelu::apply)
                 .add(Pool.maxPool2dBlock(new Shape(3, 3), new Shape(2, 2), new Shape(1, 1)));
         int[] widths = {64, 128, 256, 512};
         for (int stage = 0; stage < 4; stage++) {
@@ -66,15 +64,15 @@ public final class ResNet {
 
     private static Block basicUnit(int width, int stride, boolean project) {
         SequentialBlock main = new SequentialBlock()
-                .add(conv(width, 3, stride, 1)).add(BatchNorm.builder().build()).add(Activation::relu)
+                .add(conv(width, 3, stride, 1)).add(BatchNorm.builder().build()).add(InPlaceRelu::apply)
                 .add(conv(width, 3, 1, 1)).add(BatchNorm.builder().build());
         return residual(main, shortcut(width, stride, project));
     }
 
     private static Block bottleneckUnit(int width, int stride, boolean project) {
         SequentialBlock main = new SequentialBlock()
-                .add(conv(width, 1, 1, 0)).add(BatchNorm.builder().build()).add(Activation::relu)
-                .add(conv(width, 3, stride, 1)).add(BatchNorm.builder().build()).add(Activation::relu)
+                .add(conv(width, 1, 1, 0)).add(BatchNorm.builder().build()).add(InPlaceRelu::apply)
+                .add(conv(width, 3, stride, 1)).add(BatchNorm.builder().build()).add(InPlaceRelu::apply)
                 .add(conv(width * 4, 1, 1, 0)).add(BatchNorm.builder().build());
         return residual(main, shortcut(width * 4, stride, project));
     }
@@ -89,20 +87,19 @@ public final class ResNet {
     private static Block residual(Block main, Block shortcut) {
         return new SequentialBlock()
                 .add(new ParallelBlock(ResNet::sum, List.of(main, shortcut)))
-                .add(Activation::relu);
+                .add(InPlaceRelu::apply);
     }
 
     /**
-     * The residual sum. Where autograd records (training), out of place: DJL's BatchNorm returns its output as a view
-     * (an axis swap, even for the channel axis), and an in-place add into a view makes autograd rebuild the view's
-     * base in backward (a clone and a strided copy of the gradient per unit, and a contiguous copy in the next
-     * convolution's backward), which cost more than the allocation it saved. Where it does not (inference), in place,
-     * as torchvision's {@code out += identity}: one activation fewer per unit. {@link LeanForward} frees the inputs.
+     * The residual sum, in place as torchvision's {@code out += identity}: one activation fewer per unit. The main
+     * branch ends in a BatchNorm whose output nobody else reads; {@link LeanForward} computes it without DJL's axis
+     * swap, so it is not a view, and autograd needs neither operand for the sum's backward. (DJL's own forward gives a
+     * view there: still correct, but autograd then rebuilds the view's base in backward.)
      */
     private static NDList sum(List<NDList> branches) {
         NDArray main = branches.get(0).singletonOrThrow();
         NDArray shortcut = branches.get(1).singletonOrThrow();
-        return new NDList(JniUtils.isGradMode() ? main.add(shortcut) : main.addi(shortcut));
+        return new NDList(main.addi(shortcut));
     }
 
     private static Conv2d conv(int filters, int kernel, int stride, int pad) {
