@@ -28,6 +28,9 @@ import org.slf4j.LoggerFactory;
  * (a convolution's input, a BatchNorm's input) stays alive in the autograd graph, which holds its own,
  * and what it does not need (a BatchNorm's output once the ReLU has read it, a residual sum's inputs) is
  * freed at once. So the step keeps about what PyTorch's autograd keeps, with the same gradients.
+ *
+ * <p>A channel-axis {@link BatchNorm} runs through {@link ChannelBatchNorm}: the same numbers without the view DJL's
+ * engine returns, so that the in-place ReLU and residual sum after it cost autograd nothing in backward.
  */
 public final class LeanForward {
     private static final Logger LOG = LoggerFactory.getLogger(LeanForward.class);
