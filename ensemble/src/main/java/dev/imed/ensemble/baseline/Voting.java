@@ -1,6 +1,7 @@
 package dev.imed.ensemble.baseline;
 
 import ai.djl.ndarray.NDArray;
+import dev.imed.core.tensor.Scalars;
 
 /**
  * The two training-free ensembles over stacked component logits {@code [N, K, C]}.
@@ -20,7 +21,8 @@ public final class Voting {
     public static NDArray voteShares(NDArray stackedLogits) {
         long k = stackedLogits.getShape().get(1);
         int c = (int) stackedLogits.getShape().get(2);
-        NDArray votes = stackedLogits.argMax(2).oneHot(c).sum(new int[] {1}).div((float) k);
-        return votes.add(averageProbabilities(stackedLogits).mul(1e-3f));
+        NDArray votes = stackedLogits.argMax(2).oneHot(c).sum(new int[] {1});
+        votes = Scalars.dividedBy(votes, k);
+        return votes.add(Scalars.times(averageProbabilities(stackedLogits), 1e-3f));
     }
 }

@@ -45,7 +45,7 @@ public final class Losses {
     /** Identity forward, gradient multiplied by {@code −lambda} backward. */
     public static NDArray reverseGradient(NDArray x, double lambda) {
         float l = (float) lambda;
-        return Scalars.times(x, -l).add(x.mul(1 + l).stopGradient());
+        return Scalars.times(x, -l).add(Scalars.times(x, 1 + l).stopGradient());
     }
 
     /** The DANN warm-up λ = 2/(1+e^(−10p)) − 1 for progress p in [0, 1]. */

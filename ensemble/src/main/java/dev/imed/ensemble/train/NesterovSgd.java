@@ -3,6 +3,7 @@ package dev.imed.ensemble.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
+import dev.imed.core.tensor.Scalars;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -71,9 +72,9 @@ public final class NesterovSgd {
                 v.tempAttach(scope);
                 // The gradient buffer is consumed (and zeroed) here, so it holds the direction: two temporaries per
                 // parameter instead of four. d = g + wd·w; v = m·v + d; w -= lr·(d + m·v).
-                NDArray d = weightDecay == 0f ? g : g.addi(w.mul(weightDecay));
+                NDArray d = weightDecay == 0f ? g : g.addi(Scalars.times(w, weightDecay));
                 v.muli(momentum).addi(d);
-                w.subi(d.addi(v.mul(momentum)).muli(lr * scales.get(i)));
+                w.subi(d.addi(Scalars.times(v, momentum)).muli(lr * scales.get(i)));
                 g.muli(0);
             }
         }
@@ -142,7 +143,8 @@ public final class NesterovSgd {
         NDArray sumSquares = squaredNorm(grads);
         // No tempAttach of the weights here: step() lends them to the same manager, and lending one twice
         // would hand them back to the closed step (their in-place updates allocate nothing anyway).
-        NDArray scale = sumSquares.sqrt().add(1e-12f).pow(-1).mul(rho);
+        NDArray norm = sumSquares.sqrt().add(1e-12f);
+        NDArray scale = Scalars.times(Scalars.of(norm, 1).div(norm), rho);
         List<NDArray> moves = new ArrayList<>();
         for (int i = 0; i < parameters.size(); i++) {
             NDArray e = grads.get(i).mul(scale);

@@ -2,6 +2,7 @@ package dev.imed.fusion.levers;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import dev.imed.core.tensor.Scalars;
 
 /**
  * Pseudo-labels where the ensemble is of one mind: a target instance counts when every member predicts the
@@ -32,6 +33,6 @@ public final class ConsensusPseudoLabels {
     public static NDArray loss(NDArray logits, Selection selection) {
         NDArray picked = logits.logSoftmax(1).mul(selection.labels().oneHot((int) logits.getShape().get(1))).sum(new int[] {1});
         NDArray mask = selection.mask();
-        return picked.mul(mask).sum().neg().div(mask.sum().maximum(1f));
+        return picked.mul(mask).sum().neg().div(Scalars.atLeast(mask.sum(), 1));
     }
 }

@@ -3,6 +3,7 @@ package dev.imed.fusion.net;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import com.google.auto.service.AutoService;
+import dev.imed.core.tensor.Scalars;
 
 /**
  * {@code entropy}: Entropy-weighted averaging (no training), the simplest instance-aware ensemble: per
@@ -33,7 +34,7 @@ public final class EntropyWeightedFusionKind extends FusionKind {
     public static NDArray weights(NDArray logits) {
         NDArray logP = logits.logSoftmax(2);
         NDArray entropy = logP.exp().mul(logP).sum(new int[] {2}).neg();
-        return entropy.neg().div(TEMPERATURE).softmax(1);
+        return Scalars.dividedBy(entropy.neg(), TEMPERATURE).softmax(1);
     }
 
     /** The weighted mean feature, and log-probabilities (ε: a class no component predicts is not log 0). */

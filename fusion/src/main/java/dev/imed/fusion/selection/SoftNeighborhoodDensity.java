@@ -2,6 +2,7 @@ package dev.imed.fusion.selection;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.imed.core.tensor.Scalars;
 
 /**
  * SND (Saito et al., 2021): a model that clusters the target well gives each image many close
@@ -30,10 +31,10 @@ public final class SoftNeighborhoodDensity {
             for (long from = 0; from < n; from += BLOCK) {
                 long to = Math.min(n, from + BLOCK);
                 NDArray rows = normalized.get(from + ":" + to);
-                NDArray logits = rows.matMul(normalized.transpose()).div(TEMPERATURE);
+                NDArray logits = Scalars.dividedBy(rows.matMul(normalized.transpose()), TEMPERATURE);
                 // An image is not its own neighbour: its self-similarity is masked out of the softmax.
                 NDArray self = scratch.arange(from, to).expandDims(1).eq(scratch.arange(0L, n).expandDims(0));
-                logits = logits.sub(self.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).mul(1e9f));
+                logits = logits.sub(Scalars.times(self.toType(ai.djl.ndarray.types.DataType.FLOAT32, false), 1e9f));
                 NDArray logSoftmax = logits.logSoftmax(1);
                 NDArray entropy = logSoftmax.exp().mul(logSoftmax).sum(new int[] {1}).neg().sum();
                 total = total == null ? entropy : total.add(entropy);

@@ -53,7 +53,7 @@ public final class Bnm implements UdaMethod {
         NDArray y = gram.div(scale);
         NDArray z = identity;
         for (int i = 0; i < ITERATIONS; i++) {
-            NDArray t = Scalars.times(identity.mul(3f).sub(z.matMul(y)), 0.5);
+            NDArray t = Scalars.times(Scalars.times(identity, 3).sub(z.matMul(y)), 0.5);
             y = y.matMul(t);
             z = t.matMul(z);
         }
