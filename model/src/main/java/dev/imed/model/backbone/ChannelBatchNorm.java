@@ -28,7 +28,7 @@ final class ChannelBatchNorm {
 
     /** {@code norm}'s output for {@code inputs}, or null where this path does not apply (then run {@code norm} itself). */
     static NDList forward(BatchNorm norm, ParameterStore store, NDList inputs, boolean training) {
-        if (EPSILON == null || inputs.size() != 1 || !(inputs.head() instanceof PtNDArray x)) {
+        if (AXIS == null || MOMENTUM == null || EPSILON == null || inputs.size() != 1 || !(inputs.head() instanceof PtNDArray x)) {
             return null;
         }
         try {
@@ -49,7 +49,7 @@ final class ChannelBatchNorm {
     }
 
     private static NDArray value(BatchNorm norm, String name, ParameterStore store, NDArray x, boolean training) {
-        Parameter p = norm.getParameters().get(name);
+        Parameter p = norm.getDirectParameters().get(name);
         return store.getValue(p, x.getDevice(), training);
     }
 
